@@ -1,0 +1,247 @@
+//! The operations of the logical graph, and their result dtypes.
+
+use crate::dtype::{DType, Kind};
+use crate::error::Result;
+use crate::scalar::Scalar;
+use crate::{bail, ensure};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum UnaryOp {
+    Neg,
+    Abs,
+    Sqrt,
+    Exp,
+    Log,
+    Sin,
+    Cos,
+    Tanh,
+    /// `~`: bitwise not, logical not for bool.
+    Invert,
+    LogicalNot,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum BinaryOp {
+    Add,
+    Sub,
+    Mul,
+    /// True division `/`.
+    Div,
+    FloorDiv,
+    /// Python's `%` (sign of the divisor).
+    Mod,
+    Pow,
+    Max,
+    Min,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    BitAnd,
+    BitOr,
+    BitXor,
+    LogicalAnd,
+    LogicalOr,
+    LogicalXor,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum ReduceOp {
+    Sum,
+    Prod,
+    Min,
+    Max,
+    ArgMin,
+    ArgMax,
+    Any,
+    All,
+}
+
+/// What a random node draws per element (see `philox`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum RandomDist {
+    /// Uniform in [0, 1).
+    Uniform01,
+    /// Standard normal.
+    Normal,
+    /// Uniform integer in [0, range); range is the node's parameter.
+    Bounded,
+}
+
+impl UnaryOp {
+    pub fn name(self) -> &'static str {
+        use UnaryOp::*;
+        match self {
+            Neg => "negative",
+            Abs => "absolute",
+            Sqrt => "sqrt",
+            Exp => "exp",
+            Log => "log",
+            Sin => "sin",
+            Cos => "cos",
+            Tanh => "tanh",
+            Invert => "invert",
+            LogicalNot => "logical_not",
+        }
+    }
+
+    /// Result dtype for an input dtype, as NumPy's ufunc loops give it.
+    pub fn result_dtype(self, d: DType) -> Result<DType> {
+        use UnaryOp::*;
+        Ok(match self {
+            Neg => {
+                ensure!(
+                    d != DType::Bool,
+                    Type,
+                    "The numpy boolean negative, the `-` operator, is not supported, use the `~` operator or the logical_not function instead."
+                );
+                d
+            }
+            Abs => d.real_part(),
+            Sqrt | Exp | Log | Sin | Cos | Tanh => {
+                if d.is_inexact() {
+                    d
+                } else {
+                    d.float_counterpart()
+                }
+            }
+            Invert => {
+                ensure!(
+                    d.is_integer() || d == DType::Bool,
+                    Type,
+                    "ufunc 'invert' not supported for the input types, and the inputs could not be safely coerced to any supported types according to the casting rule ''safe''"
+                );
+                d
+            }
+            LogicalNot => DType::Bool,
+        })
+    }
+}
+
+impl BinaryOp {
+    pub fn name(self) -> &'static str {
+        use BinaryOp::*;
+        match self {
+            Add => "add",
+            Sub => "subtract",
+            Mul => "multiply",
+            Div => "divide",
+            FloorDiv => "floor_divide",
+            Mod => "remainder",
+            Pow => "power",
+            Max => "maximum",
+            Min => "minimum",
+            Eq => "equal",
+            Ne => "not_equal",
+            Lt => "less",
+            Le => "less_equal",
+            Gt => "greater",
+            Ge => "greater_equal",
+            BitAnd => "bitwise_and",
+            BitOr => "bitwise_or",
+            BitXor => "bitwise_xor",
+            LogicalAnd => "logical_and",
+            LogicalOr => "logical_or",
+            LogicalXor => "logical_xor",
+        }
+    }
+
+    pub fn is_comparison(self) -> bool {
+        use BinaryOp::*;
+        matches!(self, Eq | Ne | Lt | Le | Gt | Ge | LogicalAnd | LogicalOr | LogicalXor)
+    }
+
+    /// The dtype both operands are cast to (the loop dtype) and the result dtype, given the
+    /// already promoted common dtype.
+    pub fn loop_dtypes(self, common: DType) -> Result<(DType, DType)> {
+        use BinaryOp::*;
+        let unsupported = || {
+            Err(crate::Error::Type(format!(
+                "ufunc '{}' not supported for the input types, and the inputs could not be safely coerced to any supported types according to the casting rule ''safe''",
+                self.name()
+            )))
+        };
+        Ok(match self {
+            Add | Mul | Max | Min => (common, common),
+            Sub => {
+                if common == DType::Bool {
+                    bail!(
+                        Type,
+                        "numpy boolean subtract, the `-` operator, is not supported, use the bitwise_xor, the `^` operator, or the logical_xor function instead."
+                    );
+                }
+                (common, common)
+            }
+            Div => {
+                let d = if common.is_inexact() { common } else { DType::F64 };
+                (d, d)
+            }
+            FloorDiv | Mod => {
+                if common.is_complex() {
+                    return unsupported();
+                }
+                let d = if common == DType::Bool { DType::I8 } else { common };
+                (d, d)
+            }
+            Pow => {
+                let d = if common == DType::Bool { DType::I8 } else { common };
+                (d, d)
+            }
+            Eq | Ne | Lt | Le | Gt | Ge => (common, DType::Bool),
+            BitAnd | BitOr | BitXor => {
+                if !(common.is_integer() || common == DType::Bool) {
+                    return unsupported();
+                }
+                (common, common)
+            }
+            LogicalAnd | LogicalOr | LogicalXor => (DType::Bool, DType::Bool),
+        })
+    }
+}
+
+impl ReduceOp {
+    pub fn name(self) -> &'static str {
+        use ReduceOp::*;
+        match self {
+            Sum => "sum",
+            Prod => "prod",
+            Min => "minimum",
+            Max => "maximum",
+            ArgMin => "argmin",
+            ArgMax => "argmax",
+            Any => "any",
+            All => "all",
+        }
+    }
+
+    /// The accumulator (and result) dtype: NumPy sums small integers in the platform integer.
+    pub fn result_dtype(self, d: DType) -> DType {
+        use ReduceOp::*;
+        match self {
+            Sum | Prod => match d.kind() {
+                Kind::Bool => DType::I64,
+                Kind::Int => DType::I64,
+                Kind::UInt => DType::U64,
+                _ => d,
+            },
+            Min | Max => d,
+            ArgMin | ArgMax => DType::I64,
+            Any | All => DType::Bool,
+        }
+    }
+
+    /// The identity, or None where an empty reduction is an error (min, max, argmin, argmax).
+    pub fn identity(self, d: DType) -> Option<Scalar> {
+        use ReduceOp::*;
+        match self {
+            Sum => Some(Scalar::zero(d)),
+            Prod => Some(Scalar::one(d)),
+            Any => Some(Scalar::Bool(false)),
+            All => Some(Scalar::Bool(true)),
+            Min | Max | ArgMin | ArgMax => None,
+        }
+    }
+}

@@ -1,1 +1,412 @@
+//! `starp._core`: thin PyO3 bindings over `runtime::Session`. Each method parses arguments and
+//! delegates; semantics live in the runtime. Errors map to NumPy's exception types in one place,
+//! and Rust panics become RuntimeError instead of crossing into Python.
 
+mod errors;
+
+use ir::op::{BinaryOp, ReduceOp, UnaryOp};
+use ir::view::IndexItem;
+use ir::{BaseId, DType, Scalar};
+use pyo3::exceptions::{PyIndexError, PyTypeError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyByteArray, PyComplex, PyEllipsis, PyFloat, PyInt, PySlice, PyTuple};
+use runtime::api::random::{Draw, RngState};
+use runtime::api::{Operand, PyScalar};
+use runtime::{Arr, Session};
+use std::sync::{Arc, Mutex};
+
+type Shared = Arc<Mutex<Session>>;
+
+/// Locks the session, runs `f`, maps errors and panics to Python exceptions.
+fn with<T>(py: Python<'_>, s: &Shared, f: impl FnOnce(&mut Session) -> ir::Result<T>) -> PyResult<T> {
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut g = s.lock().unwrap_or_else(|e| e.into_inner());
+        f(&mut g)
+    }));
+    match r {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => Err(errors::to_py(py, e)),
+        Err(p) => {
+            let msg = p.downcast_ref::<String>().cloned().or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_default();
+            Err(errors::to_py(py, ir::Error::Internal(format!("panic: {msg}"))))
+        }
+    }
+}
+
+fn dtype(name: &str) -> PyResult<DType> {
+    DType::from_name(name).ok_or_else(|| PyTypeError::new_err(format!("data type '{name}' not understood")))
+}
+
+/// A handle: a base and a view of it. Dropping it queues the handle's release.
+#[pyclass(frozen, module = "starp._core")]
+pub struct Array {
+    sess: Shared,
+    drops: Arc<Mutex<Vec<BaseId>>>,
+    arr: Arr,
+}
+
+impl Drop for Array {
+    fn drop(&mut self) {
+        if let Ok(mut d) = self.drops.lock() {
+            d.push(self.arr.base);
+        }
+    }
+}
+
+#[pymethods]
+impl Array {
+    #[getter]
+    fn shape(&self) -> Vec<usize> {
+        self.arr.shape().to_vec()
+    }
+    #[getter]
+    fn dtype(&self) -> &'static str {
+        self.arr.dtype.name()
+    }
+}
+
+#[pyclass(module = "starp._core")]
+pub struct Rng {
+    state: Mutex<RngState>,
+}
+
+#[pymethods]
+impl Rng {
+    #[new]
+    #[pyo3(signature = (seed=None))]
+    fn new(seed: Option<&Bound<'_, PyAny>>) -> PyResult<Rng> {
+        let state = match seed {
+            None => RngState::from_entropy(),
+            Some(s) => {
+                let p = scalar(s)?;
+                RngState::new(runtime::api::random::seed_from(p).map_err(|e| errors::to_py(s.py(), e))?)
+            }
+        };
+        Ok(Rng { state: Mutex::new(state) })
+    }
+}
+
+fn scalar(ob: &Bound<'_, PyAny>) -> PyResult<PyScalar> {
+    if ob.is_instance_of::<PyBool>() {
+        return Ok(PyScalar::Bool(ob.extract()?));
+    }
+    if ob.is_instance_of::<PyInt>() {
+        return match ob.extract::<i128>() {
+            Ok(i) => Ok(PyScalar::Int(i)),
+            Err(_) => Ok(PyScalar::Float(ob.extract::<f64>()?)),
+        };
+    }
+    if ob.is_instance_of::<PyFloat>() {
+        return Ok(PyScalar::Float(ob.extract()?));
+    }
+    if ob.is_instance_of::<PyComplex>() {
+        let c: num_complex::Complex64 = ob.extract()?;
+        return Ok(PyScalar::Complex(c.re, c.im));
+    }
+    Err(PyTypeError::new_err(format!("expected a Python scalar, got {}", ob.get_type().name()?)))
+}
+
+fn operand(ob: &Bound<'_, PyAny>) -> PyResult<Operand> {
+    if let Ok(a) = ob.cast::<Array>() {
+        return Ok(Operand::Array(a.get().arr.clone()));
+    }
+    let py = ob.py();
+    let generic = py.import("numpy")?.getattr("generic")?;
+    if ob.is_instance(&generic)? {
+        let d = dtype(&ob.getattr("dtype")?.getattr("name")?.extract::<String>()?)?;
+        let v = scalar(&ob.call_method0("item")?)?;
+        let s = match v {
+            PyScalar::Bool(b) => Scalar::Bool(b),
+            PyScalar::Int(i) if d.kind() == ir::dtype::Kind::UInt => Scalar::UInt(i as u64),
+            PyScalar::Int(i) => Scalar::Int(i as i64),
+            PyScalar::Float(f) => Scalar::Float(f),
+            PyScalar::Complex(re, im) => Scalar::Complex(re, im),
+        };
+        return Ok(Operand::Np(s.cast(d), d));
+    }
+    Ok(Operand::Py(scalar(ob)?))
+}
+
+fn index_items(key: &Bound<'_, PyAny>) -> PyResult<Vec<IndexItem>> {
+    let items: Vec<Bound<'_, PyAny>> = match key.cast::<PyTuple>() {
+        Ok(t) => t.iter().collect(),
+        Err(_) => vec![key.clone()],
+    };
+    let opt = |o: Bound<'_, PyAny>| -> PyResult<Option<i64>> { if o.is_none() { Ok(None) } else { Ok(Some(o.call_method0("__index__")?.extract()?)) } };
+    items
+        .into_iter()
+        .map(|it| {
+            if it.is_none() {
+                Ok(IndexItem::NewAxis)
+            } else if it.is_instance_of::<PyEllipsis>() {
+                Ok(IndexItem::Ellipsis)
+            } else if let Ok(s) = it.cast::<PySlice>() {
+                Ok(IndexItem::Slice(opt(s.getattr("start")?)?, opt(s.getattr("stop")?)?, opt(s.getattr("step")?)?))
+            } else if !it.is_instance_of::<PyBool>() && it.hasattr("__index__")? && it.getattr("ndim").map(|n| n.extract::<usize>().unwrap_or(0) == 0).unwrap_or(true) {
+                Ok(IndexItem::Int(it.call_method0("__index__")?.extract()?))
+            } else if it.cast::<Array>().is_ok() || it.hasattr("__len__")? {
+                Err(pyo3::exceptions::PyNotImplementedError::new_err(
+                    "advanced indexing (integer or boolean arrays) is not supported yet; basic indices (ints, slices, None, ...) are",
+                ))
+            } else {
+                Err(PyIndexError::new_err(
+                    "only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`None`) and integer or boolean arrays are valid indices",
+                ))
+            }
+        })
+        .collect()
+}
+
+fn binary_op(name: &str) -> PyResult<BinaryOp> {
+    use BinaryOp::*;
+    Ok(match name {
+        "add" => Add,
+        "subtract" => Sub,
+        "multiply" => Mul,
+        "divide" | "true_divide" => Div,
+        "floor_divide" => FloorDiv,
+        "remainder" | "mod" => Mod,
+        "power" => Pow,
+        "maximum" => Max,
+        "minimum" => Min,
+        "equal" => Eq,
+        "not_equal" => Ne,
+        "less" => Lt,
+        "less_equal" => Le,
+        "greater" => Gt,
+        "greater_equal" => Ge,
+        "bitwise_and" => BitAnd,
+        "bitwise_or" => BitOr,
+        "bitwise_xor" => BitXor,
+        "logical_and" => LogicalAnd,
+        "logical_or" => LogicalOr,
+        "logical_xor" => LogicalXor,
+        _ => return Err(PyTypeError::new_err(format!("unknown binary op {name}"))),
+    })
+}
+
+fn unary_op(name: &str) -> PyResult<UnaryOp> {
+    use UnaryOp::*;
+    Ok(match name {
+        "negative" => Neg,
+        "absolute" => Abs,
+        "sqrt" => Sqrt,
+        "exp" => Exp,
+        "log" => Log,
+        "sin" => Sin,
+        "cos" => Cos,
+        "tanh" => Tanh,
+        "invert" => Invert,
+        "logical_not" => LogicalNot,
+        _ => return Err(PyTypeError::new_err(format!("unknown unary op {name}"))),
+    })
+}
+
+fn reduce_op(name: &str) -> PyResult<ReduceOp> {
+    use ReduceOp::*;
+    Ok(match name {
+        "sum" => Sum,
+        "prod" => Prod,
+        "min" => Min,
+        "max" => Max,
+        "argmin" => ArgMin,
+        "argmax" => ArgMax,
+        "any" => Any,
+        "all" => All,
+        _ => return Err(PyTypeError::new_err(format!("unknown reduction {name}"))),
+    })
+}
+
+#[pyclass(frozen, module = "starp._core", name = "Session")]
+pub struct PySession {
+    inner: Shared,
+    drops: Arc<Mutex<Vec<BaseId>>>,
+}
+
+impl PySession {
+    fn wrap(&self, arr: Arr) -> Array {
+        Array { sess: self.inner.clone(), drops: self.drops.clone(), arr }
+    }
+
+    fn arr<'a>(&self, a: &'a Bound<'_, Array>) -> PyResult<&'a Arr> {
+        let a = a.get();
+        if !Arc::ptr_eq(&a.sess, &self.inner) {
+            return Err(pyo3::exceptions::PyValueError::new_err(
+                "this array belongs to another starp session (made before starp.config changed the ranks)",
+            ));
+        }
+        Ok(&a.arr)
+    }
+}
+
+#[pymethods]
+impl PySession {
+    #[new]
+    fn new(py: Python<'_>, ranks: usize) -> PyResult<PySession> {
+        let s = Session::new(ranks).map_err(|e| errors::to_py(py, e))?;
+        let drops = s.drops.clone();
+        Ok(PySession { inner: Arc::new(Mutex::new(s)), drops })
+    }
+
+    #[getter]
+    fn ranks(&self) -> usize {
+        self.inner.lock().map(|s| s.ranks()).unwrap_or(1)
+    }
+
+    fn set_budget(&self, n: usize) {
+        if let Ok(mut s) = self.inner.lock() {
+            s.budget = n.max(1);
+        }
+    }
+
+    fn from_bytes(&self, py: Python<'_>, dt: &str, shape: Vec<usize>, data: &[u8]) -> PyResult<Array> {
+        let d = dtype(dt)?;
+        with(py, &self.inner, |s| s.from_host(d, &shape, data)).map(|a| self.wrap(a))
+    }
+
+    fn full(&self, py: Python<'_>, shape: Vec<usize>, value: &Bound<'_, PyAny>, dt: &str) -> PyResult<Array> {
+        let (d, v) = (dtype(dt)?, scalar(value)?);
+        with(py, &self.inner, |s| s.full(&shape, v, d)).map(|a| self.wrap(a))
+    }
+
+    fn arange(&self, py: Python<'_>, start: &Bound<'_, PyAny>, stop: &Bound<'_, PyAny>, step: &Bound<'_, PyAny>, dt: &str) -> PyResult<Array> {
+        let (a, b, c, d) = (scalar(start)?, scalar(stop)?, scalar(step)?, dtype(dt)?);
+        with(py, &self.inner, |s| s.arange(a, b, c, d)).map(|a| self.wrap(a))
+    }
+
+    fn linspace(&self, py: Python<'_>, start: f64, stop: f64, num: i64, endpoint: bool, dt: &str) -> PyResult<Array> {
+        let d = dtype(dt)?;
+        with(py, &self.inner, |s| s.linspace(start, stop, num, endpoint, d)).map(|a| self.wrap(a))
+    }
+
+    fn eye(&self, py: Python<'_>, n: usize, m: usize, k: i64, dt: &str) -> PyResult<Array> {
+        let d = dtype(dt)?;
+        with(py, &self.inner, |s| s.eye(n, m, k, d)).map(|a| self.wrap(a))
+    }
+
+    fn binary(&self, py: Python<'_>, op: &str, a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>) -> PyResult<Array> {
+        let (op, a, b) = (binary_op(op)?, operand(a)?, operand(b)?);
+        with(py, &self.inner, |s| s.binary(op, &a, &b)).map(|a| self.wrap(a))
+    }
+
+    fn unary(&self, py: Python<'_>, op: &str, a: &Bound<'_, Array>) -> PyResult<Array> {
+        let (op, a) = (unary_op(op)?, self.arr(a)?);
+        with(py, &self.inner, |s| s.unary(op, a)).map(|a| self.wrap(a))
+    }
+
+    fn where_(&self, py: Python<'_>, c: &Bound<'_, PyAny>, a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>) -> PyResult<Array> {
+        let (c, a, b) = (operand(c)?, operand(a)?, operand(b)?);
+        with(py, &self.inner, |s| s.where_(&c, &a, &b)).map(|a| self.wrap(a))
+    }
+
+    fn astype(&self, py: Python<'_>, a: &Bound<'_, Array>, dt: &str) -> PyResult<Array> {
+        let (a, d) = (self.arr(a)?, dtype(dt)?);
+        with(py, &self.inner, |s| s.astype(a, d)).map(|a| self.wrap(a))
+    }
+
+    #[pyo3(signature = (op, a, axis, keepdims))]
+    fn reduce(&self, py: Python<'_>, op: &str, a: &Bound<'_, Array>, axis: Option<Vec<i64>>, keepdims: bool) -> PyResult<Array> {
+        let (op, a) = (reduce_op(op)?, self.arr(a)?);
+        with(py, &self.inner, |s| s.reduce(op, a, axis.as_deref(), keepdims)).map(|a| self.wrap(a))
+    }
+
+    fn mean(&self, py: Python<'_>, a: &Bound<'_, Array>, axis: Option<Vec<i64>>, keepdims: bool) -> PyResult<Array> {
+        let a = self.arr(a)?;
+        with(py, &self.inner, |s| s.mean(a, axis.as_deref(), keepdims)).map(|a| self.wrap(a))
+    }
+
+    fn var(&self, py: Python<'_>, a: &Bound<'_, Array>, axis: Option<Vec<i64>>, ddof: f64, keepdims: bool) -> PyResult<Array> {
+        let a = self.arr(a)?;
+        with(py, &self.inner, |s| s.var(a, axis.as_deref(), ddof, keepdims)).map(|a| self.wrap(a))
+    }
+
+    fn std(&self, py: Python<'_>, a: &Bound<'_, Array>, axis: Option<Vec<i64>>, ddof: f64, keepdims: bool) -> PyResult<Array> {
+        let a = self.arr(a)?;
+        with(py, &self.inner, |s| s.std(a, axis.as_deref(), ddof, keepdims)).map(|a| self.wrap(a))
+    }
+
+    fn getitem(&self, py: Python<'_>, a: &Bound<'_, Array>, key: &Bound<'_, PyAny>) -> PyResult<Array> {
+        let (a, items) = (self.arr(a)?, index_items(key)?);
+        with(py, &self.inner, |s| s.getitem(a, &items)).map(|a| self.wrap(a))
+    }
+
+    fn setitem(&self, py: Python<'_>, a: &Bound<'_, Array>, key: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        let (a, items, v) = (self.arr(a)?, index_items(key)?, operand(value)?);
+        with(py, &self.inner, |s| s.setitem(a, &items, &v))
+    }
+
+    fn transpose(&self, py: Python<'_>, a: &Bound<'_, Array>, axes: Option<Vec<i64>>) -> PyResult<Array> {
+        let a = self.arr(a)?;
+        with(py, &self.inner, |s| s.transpose(a, axes.as_deref())).map(|a| self.wrap(a))
+    }
+
+    fn reshape(&self, py: Python<'_>, a: &Bound<'_, Array>, shape: Vec<i64>) -> PyResult<Array> {
+        let a = self.arr(a)?;
+        with(py, &self.inner, |s| s.reshape(a, &shape)).map(|a| self.wrap(a))
+    }
+
+    fn copy(&self, py: Python<'_>, a: &Bound<'_, Array>) -> PyResult<Array> {
+        let a = self.arr(a)?;
+        with(py, &self.inner, |s| s.copy(a)).map(|a| self.wrap(a))
+    }
+
+    fn inplace(&self, py: Python<'_>, op: &str, a: &Bound<'_, Array>, b: &Bound<'_, PyAny>) -> PyResult<()> {
+        let (op, a, b) = (binary_op(op)?, self.arr(a)?, operand(b)?);
+        with(py, &self.inner, |s| s.inplace(op, a, &b))
+    }
+
+    fn matmul(&self, py: Python<'_>, a: &Bound<'_, Array>, b: &Bound<'_, Array>) -> PyResult<Array> {
+        let (a, b) = (self.arr(a)?, self.arr(b)?);
+        with(py, &self.inner, |s| s.matmul(a, b)).map(|a| self.wrap(a))
+    }
+
+    fn random(&self, py: Python<'_>, rng: &Rng, kind: &str, shape: Vec<usize>, p0: &Bound<'_, PyAny>, p1: &Bound<'_, PyAny>, dt: &str) -> PyResult<Array> {
+        let d = dtype(dt)?;
+        let f = |o: &Bound<'_, PyAny>| o.extract::<f64>();
+        let draw = match kind {
+            "uniform" => Draw::Uniform { low: f(p0)?, high: f(p1)? },
+            "normal" => Draw::Normal { loc: f(p0)?, scale: f(p1)? },
+            "integers" => Draw::Integers { low: p0.extract()?, high: p1.extract()? },
+            _ => return Err(PyTypeError::new_err(format!("unknown distribution {kind}"))),
+        };
+        let mut st = rng.state.lock().unwrap_or_else(|e| e.into_inner());
+        with(py, &self.inner, |s| s.random(&mut st, draw, &shape, d)).map(|a| self.wrap(a))
+    }
+
+    /// Computes the arrays (shared work once) and returns their bytes.
+    fn fetch<'py>(&self, py: Python<'py>, arrays: Vec<Bound<'py, Array>>) -> PyResult<Vec<Bound<'py, PyByteArray>>> {
+        let arrs: Vec<Arr> = arrays.iter().map(|a| self.arr(a).cloned()).collect::<PyResult<_>>()?;
+        let inner = self.inner.clone();
+        let bytes = py.detach(move || {
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| inner.lock().unwrap_or_else(|e| e.into_inner()).fetch_many(&arrs)));
+            r.unwrap_or_else(|_| Err(ir::Error::Internal("panic while computing".into())))
+        });
+        let bytes = bytes.map_err(|e| errors::to_py(py, e))?;
+        Ok(bytes.into_iter().map(|b| PyByteArray::new(py, &b)).collect())
+    }
+
+    fn explain(&self, py: Python<'_>, a: &Bound<'_, Array>) -> PyResult<String> {
+        let a = self.arr(a)?;
+        with(py, &self.inner, |s| s.explain(a))
+    }
+
+    fn dot(&self, py: Python<'_>, a: &Bound<'_, Array>) -> PyResult<String> {
+        let a = self.arr(a)?;
+        with(py, &self.inner, |s| Ok(s.dot(a)))
+    }
+
+    fn stats(&self, py: Python<'_>) -> PyResult<(u64, u64, u64, usize, usize)> {
+        with(py, &self.inner, |s| {
+            s.collect();
+            Ok((s.stats.plans, s.stats.kernels, s.stats.bytes_moved, s.graph.pending(), s.live_buffers()))
+        })
+    }
+}
+
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PySession>()?;
+    m.add_class::<Array>()?;
+    m.add_class::<Rng>()?;
+    Ok(())
+}

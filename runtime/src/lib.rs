@@ -1,1 +1,11 @@
+//! starp's runtime: buffers, communicators, the executor and sessions, and the NumPy-semantics
+//! API the Python layer calls (every semantic decision lives here, not in Python).
 
+pub mod api;
+pub mod buffer;
+pub mod comm;
+pub mod executor;
+pub mod matmul;
+pub mod session;
+
+pub use session::{Arr, Session};

@@ -1,0 +1,369 @@
+"""The starp ndarray: a handle on a lazy node. Arguments are parsed here, NumPy's conventions
+applied; every semantic decision (promotion, shapes, views, errors) is made in Rust."""
+
+import numpy as _np
+
+from starp import _core
+from starp._session import current_session
+
+SUPPORTED = (
+    "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+    "float32", "float64", "complex64", "complex128",
+)
+
+
+def dtype_name(dt):
+    """A dtype-like (numpy dtype, type, string) as starp's dtype name; TypeError if unsupported."""
+    d = _np.dtype(dt)
+    if d.name not in SUPPORTED:
+        raise TypeError(f"starp does not support dtype {d.name!r} (supported: {', '.join(SUPPORTED)})")
+    return d.name
+
+
+def wrap(core, session=None):
+    a = ndarray.__new__(ndarray)
+    a._a = core
+    a._s = session if session is not None else current_session()
+    return a
+
+
+def from_numpy(x, session=None):
+    """A snapshot of a NumPy array (later writes to it do not reach starp)."""
+    s = session if session is not None else current_session()
+    x = _np.ascontiguousarray(x)
+    name = dtype_name(x.dtype)
+    if x.dtype.byteorder not in ("=", "|"):
+        x = x.astype(x.dtype.newbyteorder("="))
+    return wrap(s.from_bytes(name, list(x.shape), x.tobytes()), s)
+
+
+def operand(x, s):
+    """What the Rust layer takes: starp arrays, Python scalars and NumPy scalars; anything
+    array-like (NumPy arrays, lists) becomes a starp array first."""
+    if isinstance(x, ndarray):
+        return x._a
+    if isinstance(x, (bool, int, float, complex, _np.generic)):
+        if isinstance(x, _np.generic):
+            dtype_name(x.dtype)
+        return x
+    return from_numpy(_np.asarray(x), s)._a
+
+
+def fetch(arrays):
+    if not arrays:
+        return []
+    s = arrays[0]._s
+    raw = s.fetch([a._a for a in arrays])
+    out = []
+    for a, buf in zip(arrays, raw):
+        out.append(_np.frombuffer(buf, dtype=_np.dtype(a._a.dtype)).reshape(a.shape))
+    return out
+
+
+def _axis(axis):
+    if axis is None:
+        return None
+    if isinstance(axis, (tuple, list)):
+        return [int(_index(x)) for x in axis]
+    return [int(_index(axis))]
+
+
+def _index(x):
+    if isinstance(x, bool) or not hasattr(x, "__index__"):
+        raise TypeError(f"'{type(x).__name__}' object cannot be interpreted as an integer")
+    return x.__index__()
+
+
+def _no_out(out):
+    if out is not None:
+        raise NotImplementedError("starp does not support out= yet")
+
+
+def _binop(name, reflected=False):
+    def f(self, other):
+        s = self._s
+        try:
+            o = operand(other, s)
+        except TypeError:
+            return NotImplemented
+        a, b = (o, self._a) if reflected else (self._a, o)
+        return wrap(s.binary(name, a, b), s)
+
+    f.__name__ = name
+    return f
+
+
+def _iop(name):
+    def f(self, other):
+        self._s.inplace(name, self._a, operand(other, self._s))
+        return self
+
+    f.__name__ = name
+    return f
+
+
+class ndarray:
+    """A lazy, possibly distributed n-dimensional array with NumPy's semantics."""
+
+    __slots__ = ("_a", "_s", "__weakref__")
+    __array_priority__ = 1000
+    # NumPy ufuncs called with a starp operand defer to starp's reflected operators.
+    __array_ufunc__ = None
+
+    def __init__(self, *args, **kwargs):
+        raise TypeError("create starp arrays with starp.numpy.array, zeros, arange, ...")
+
+    # ---- attributes ----
+    @property
+    def shape(self):
+        return tuple(self._a.shape)
+
+    @property
+    def dtype(self):
+        return _np.dtype(self._a.dtype)
+
+    @property
+    def ndim(self):
+        return len(self._a.shape)
+
+    @property
+    def size(self):
+        n = 1
+        for d in self._a.shape:
+            n *= d
+        return n
+
+    @property
+    def itemsize(self):
+        return self.dtype.itemsize
+
+    @property
+    def nbytes(self):
+        return self.size * self.itemsize
+
+    @property
+    def T(self):
+        return self.transpose()
+
+    def __len__(self):
+        if self.ndim == 0:
+            raise TypeError("len() of unsized object")
+        return self.shape[0]
+
+    def __iter__(self):
+        if self.ndim == 0:
+            raise TypeError("iteration over a 0-d array")
+        for i in range(self.shape[0]):
+            yield self[i]
+
+    __hash__ = None
+
+    # ---- materialization ----
+    def compute(self):
+        """Run the graph; a numpy.ndarray with the values."""
+        return fetch([self])[0]
+
+    def __array__(self, dtype=None, copy=None):
+        x = self.compute()
+        return x if dtype is None else x.astype(dtype, copy=False)
+
+    def __repr__(self):
+        return repr(self.compute())
+
+    def __str__(self):
+        return str(self.compute())
+
+    def __format__(self, spec):
+        return format(self.compute(), spec)
+
+    def _scalar(self, what):
+        if self.size != 1:
+            if what == "bool":
+                raise ValueError(
+                    "The truth value of an array with more than one element is ambiguous. Use a.any() or a.all()"
+                )
+            raise TypeError(f"only length-1 arrays can be converted to Python scalars")
+        return self.compute().reshape(())
+
+    def __bool__(self):
+        return bool(self._scalar("bool"))
+
+    def __float__(self):
+        return float(self._scalar("float"))
+
+    def __int__(self):
+        return int(self._scalar("int"))
+
+    def __complex__(self):
+        return complex(self._scalar("complex"))
+
+    def __index__(self):
+        if self.ndim != 0 or not _np.issubdtype(self.dtype, _np.integer):
+            raise TypeError("only integer scalar arrays can be converted to a scalar index")
+        return int(self._scalar("int"))
+
+    def item(self, *args):
+        return self.compute().item(*args)
+
+    def tolist(self):
+        return self.compute().tolist()
+
+    def explain(self):
+        """The logical graph, the physical plan (kernels, layouts, bytes moved) and the session."""
+        return self._s.explain(self._a)
+
+    def visualize(self, path):
+        """Write the graph as DOT to `path` (and an SVG beside it when Graphviz's dot exists)."""
+        import shutil
+        import subprocess
+
+        dot = self._s.dot(self._a)
+        with open(path, "w") as f:
+            f.write(dot)
+        if shutil.which("dot"):
+            svg = str(path).rsplit(".", 1)[0] + ".svg"
+            subprocess.run(["dot", "-Tsvg", str(path), "-o", svg], check=False)
+        return path
+
+    # ---- operators ----
+    __add__ = _binop("add")
+    __radd__ = _binop("add", True)
+    __sub__ = _binop("subtract")
+    __rsub__ = _binop("subtract", True)
+    __mul__ = _binop("multiply")
+    __rmul__ = _binop("multiply", True)
+    __truediv__ = _binop("divide")
+    __rtruediv__ = _binop("divide", True)
+    __floordiv__ = _binop("floor_divide")
+    __rfloordiv__ = _binop("floor_divide", True)
+    __mod__ = _binop("remainder")
+    __rmod__ = _binop("remainder", True)
+    __pow__ = _binop("power")
+    __rpow__ = _binop("power", True)
+    __and__ = _binop("bitwise_and")
+    __rand__ = _binop("bitwise_and", True)
+    __or__ = _binop("bitwise_or")
+    __ror__ = _binop("bitwise_or", True)
+    __xor__ = _binop("bitwise_xor")
+    __rxor__ = _binop("bitwise_xor", True)
+    __eq__ = _binop("equal")
+    __ne__ = _binop("not_equal")
+    __lt__ = _binop("less")
+    __le__ = _binop("less_equal")
+    __gt__ = _binop("greater")
+    __ge__ = _binop("greater_equal")
+    __iadd__ = _iop("add")
+    __isub__ = _iop("subtract")
+    __imul__ = _iop("multiply")
+    __itruediv__ = _iop("divide")
+    __ifloordiv__ = _iop("floor_divide")
+    __imod__ = _iop("remainder")
+    __ipow__ = _iop("power")
+    __iand__ = _iop("bitwise_and")
+    __ior__ = _iop("bitwise_or")
+    __ixor__ = _iop("bitwise_xor")
+
+    def __neg__(self):
+        return wrap(self._s.unary("negative", self._a), self._s)
+
+    def __pos__(self):
+        return self.copy()
+
+    def __abs__(self):
+        return wrap(self._s.unary("absolute", self._a), self._s)
+
+    def __invert__(self):
+        return wrap(self._s.unary("invert", self._a), self._s)
+
+    def __matmul__(self, other):
+        o = other if isinstance(other, ndarray) else from_numpy(_np.asarray(other), self._s)
+        return wrap(self._s.matmul(self._a, o._a), self._s)
+
+    def __rmatmul__(self, other):
+        o = from_numpy(_np.asarray(other), self._s)
+        return wrap(self._s.matmul(o._a, self._a), self._s)
+
+    def __imatmul__(self, other):
+        r = self @ other
+        self[...] = r
+        return self
+
+    # ---- indexing ----
+    def __getitem__(self, key):
+        return wrap(self._s.getitem(self._a, key), self._s)
+
+    def __setitem__(self, key, value):
+        self._s.setitem(self._a, key, operand(value, self._s))
+
+    # ---- methods ----
+    def astype(self, dtype, copy=True):
+        name = dtype_name(dtype)
+        if not copy and name == self._a.dtype:
+            return self
+        return wrap(self._s.astype(self._a, name), self._s)
+
+    def copy(self):
+        return wrap(self._s.copy(self._a), self._s)
+
+    def reshape(self, *shape, order="C"):
+        if order != "C":
+            raise NotImplementedError("starp supports order='C' only")
+        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+            shape = shape[0]
+        return wrap(self._s.reshape(self._a, [int(_index(d)) for d in shape]), self._s)
+
+    def ravel(self, order="C"):
+        return self.reshape(-1, order=order)
+
+    def flatten(self, order="C"):
+        return self.ravel(order).copy()
+
+    def transpose(self, *axes):
+        if len(axes) == 1 and (axes[0] is None or isinstance(axes[0], (tuple, list))):
+            axes = axes[0]
+        axes = None if axes is None or len(axes) == 0 else [int(_index(a)) for a in axes]
+        return wrap(self._s.transpose(self._a, axes), self._s)
+
+    def _reduce(self, op, axis, keepdims, dtype=None, out=None):
+        _no_out(out)
+        a = self if dtype is None else self.astype(dtype)
+        return wrap(self._s.reduce(op, a._a, _axis(axis), bool(keepdims)), self._s)
+
+    def sum(self, axis=None, dtype=None, out=None, keepdims=False):
+        return self._reduce("sum", axis, keepdims, dtype, out)
+
+    def prod(self, axis=None, dtype=None, out=None, keepdims=False):
+        return self._reduce("prod", axis, keepdims, dtype, out)
+
+    def min(self, axis=None, out=None, keepdims=False):
+        return self._reduce("min", axis, keepdims, None, out)
+
+    def max(self, axis=None, out=None, keepdims=False):
+        return self._reduce("max", axis, keepdims, None, out)
+
+    def any(self, axis=None, out=None, keepdims=False):
+        return self._reduce("any", axis, keepdims, None, out)
+
+    def all(self, axis=None, out=None, keepdims=False):
+        return self._reduce("all", axis, keepdims, None, out)
+
+    def argmin(self, axis=None, out=None, keepdims=False):
+        return self._reduce("argmin", axis, keepdims, None, out)
+
+    def argmax(self, axis=None, out=None, keepdims=False):
+        return self._reduce("argmax", axis, keepdims, None, out)
+
+    def mean(self, axis=None, dtype=None, out=None, keepdims=False):
+        _no_out(out)
+        a = self if dtype is None else self.astype(dtype)
+        return wrap(self._s.mean(a._a, _axis(axis), bool(keepdims)), self._s)
+
+    def var(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+        _no_out(out)
+        a = self if dtype is None else self.astype(dtype)
+        return wrap(self._s.var(a._a, _axis(axis), float(ddof), bool(keepdims)), self._s)
+
+    def std(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+        _no_out(out)
+        a = self if dtype is None else self.astype(dtype)
+        return wrap(self._s.std(a._a, _axis(axis), float(ddof), bool(keepdims)), self._s)

@@ -1,0 +1,192 @@
+//! The physical plan: values with layouts, and the steps every rank runs in order.
+
+use crate::affine::AffineMap;
+use crate::redistribute::{bytes_moved, plan_redistribution};
+use ir::kernel::Kernel;
+use ir::layout::{IBox, Layout};
+use ir::view::ViewSpec;
+use ir::{BufferId, DType, NodeId, Scalar};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::sync::Arc;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ValueId(pub u32);
+
+impl fmt::Display for ValueId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "v{}", self.0)
+    }
+}
+
+/// A distributed value: rank r holds `layout.boxes[r]` of `shape` in row-major order.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Value {
+    pub shape: Vec<usize>,
+    pub dtype: DType,
+    pub layout: Layout,
+    /// Where the value comes from: an existing buffer, or the step that computes it.
+    pub source: Option<BufferId>,
+    /// The graph node this value materializes, if any.
+    pub node: Option<NodeId>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KernelInput {
+    pub value: ValueId,
+    pub map: AffineMap,
+}
+
+/// How reduction partials become the result.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum ReduceMode {
+    /// Every rank computes all leaves of its own kept coordinates.
+    Local,
+    /// Ranks split the leaves; partials are all-gathered and combined in leaf order on every rank.
+    Gather,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReducePlan {
+    pub mode: ReduceMode,
+    /// Per rank, the leaves it computes.
+    pub leaves: Vec<(usize, usize)>,
+    pub nleaves: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KernelStep {
+    pub kernel: Arc<Kernel>,
+    pub domain: Vec<usize>,
+    /// Per rank, the domain box it computes (for reductions, the kept axes of it).
+    pub boxes: Vec<IBox>,
+    pub inputs: Vec<KernelInput>,
+    pub params: Vec<Scalar>,
+    pub outputs: Vec<ValueId>,
+    pub reduce: Option<ReducePlan>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Step {
+    /// Build `dst` (same dtype; shape either `src`'s or its flat length) from `src`, so that rank
+    /// r holds `dst.layout.boxes[r]`.
+    Redistribute { src: ValueId, dst: ValueId },
+    Kernel(KernelStep),
+    /// `out` = `old` with the elements of `region` (a view of the base) set from `value` read
+    /// through `value_map` (region coordinates -> value coordinates). `in_place` allows reusing
+    /// `old`'s buffers; rank r needs `value`'s box `value_boxes[r]`, already redistributed.
+    Write { old: ValueId, value: ValueId, value_map: AffineMap, region: ViewSpec, out: ValueId, in_place: bool },
+    /// 2-D product; rank r holds its rows of `a`, all of `b`.
+    MatMul { a: ValueId, b: ValueId, out: ValueId },
+    /// The value is not needed any more.
+    Free(ValueId),
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    pub ranks: usize,
+    pub values: Vec<Value>,
+    pub steps: Vec<Step>,
+    /// The roots and the values that hold them when the plan has run.
+    pub outputs: Vec<(NodeId, ValueId)>,
+}
+
+impl Plan {
+    pub fn value(&self, v: ValueId) -> &Value {
+        &self.values[v.0 as usize]
+    }
+
+    pub fn kernel_count(&self) -> usize {
+        self.steps.iter().filter(|s| matches!(s, Step::Kernel(_))).count()
+    }
+
+    /// Bytes that cross between ranks in each redistribution, in step order.
+    pub fn exchange_bytes(&self) -> Vec<usize> {
+        self.steps
+            .iter()
+            .filter_map(|s| match s {
+                Step::Redistribute { src, dst } => Some(self.redistribution_bytes(*src, *dst)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    pub fn redistribution_bytes(&self, src: ValueId, dst: ValueId) -> usize {
+        let (s, d) = (self.value(src), self.value(dst));
+        let have = coords_boxes(s, d.shape.len() == 1 && s.shape.len() != 1);
+        bytes_moved(&plan_redistribution(&have, &d.layout.boxes), s.dtype.itemsize())
+    }
+}
+
+/// A value's boxes in its own coordinates, or as flat ranges.
+pub fn coords_boxes(v: &Value, flat: bool) -> Vec<IBox> {
+    if !flat {
+        return v.layout.boxes.clone();
+    }
+    v.layout
+        .boxes
+        .iter()
+        .map(|b| {
+            let (lo, hi) = ir::layout::flat_range(b, &v.shape).expect("blocks are flat ranges");
+            vec![(lo, hi)]
+        })
+        .collect()
+}
+
+fn fmt_shape(s: &[usize]) -> String {
+    format!("[{}]", s.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", "))
+}
+
+impl fmt::Display for Plan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "plan on {} rank(s): {} step(s), {} kernel(s)", self.ranks, self.steps.len(), self.kernel_count())?;
+        for (i, v) in self.values.iter().enumerate() {
+            if let Some(b) = v.source {
+                writeln!(f, "  v{i}: {}{} {} <- buffer {}", v.dtype, fmt_shape(&v.shape), v.layout.describe(&v.shape), b.0)?;
+            }
+        }
+        for (n, step) in self.steps.iter().enumerate() {
+            match step {
+                Step::Redistribute { src, dst } => {
+                    let d = self.value(*dst);
+                    writeln!(
+                        f,
+                        "  {n}. redistribute {src} -> {dst}: {} {}, {} bytes moved",
+                        fmt_shape(&d.shape),
+                        d.layout.describe(&d.shape),
+                        self.redistribution_bytes(*src, *dst)
+                    )?;
+                }
+                Step::Kernel(k) => {
+                    let outs: Vec<String> = k.outputs.iter().map(|o| o.to_string()).collect();
+                    let ins: Vec<String> = k.inputs.iter().map(|i| i.value.to_string()).collect();
+                    let what = match &k.reduce {
+                        Some(r) => format!("reduce({:?}, {} leaves)", r.mode, r.nleaves),
+                        None => "elementwise".into(),
+                    };
+                    writeln!(
+                        f,
+                        "  {n}. kernel {what} over {} ({} instrs) reads [{}] -> [{}]",
+                        fmt_shape(&k.domain),
+                        k.kernel.body.len(),
+                        ins.join(", "),
+                        outs.join(", ")
+                    )?;
+                    for o in &k.outputs {
+                        let v = self.value(*o);
+                        writeln!(f, "       {o}: {}{} {}", v.dtype, fmt_shape(&v.shape), v.layout.describe(&v.shape))?;
+                    }
+                }
+                Step::Write { old, value, out, in_place, region, .. } => writeln!(
+                    f,
+                    "  {n}. write {value} into {old} region {} -> {out}{}",
+                    fmt_shape(&region.shape),
+                    if *in_place { " (in place)" } else { "" }
+                )?,
+                Step::MatMul { a, b, out } => writeln!(f, "  {n}. matmul {a} @ {b} -> {out}")?,
+                Step::Free(v) => writeln!(f, "  {n}. free {v}")?,
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,180 @@
+//! Local buffers: one rank's box of a value, row-major, 16-byte aligned, allocated fallibly.
+
+use ir::layout::{box_shape, IBox};
+use ir::shape::numel;
+use ir::{DType, Error, Result};
+
+#[derive(Clone, Debug)]
+pub struct LocalBuf {
+    pub dtype: DType,
+    len: usize,
+    /// u128 words give every dtype (complex128 included) its alignment.
+    words: Vec<u128>,
+}
+
+impl LocalBuf {
+    /// A zeroed buffer of `len` elements; MemoryError instead of an abort when memory is short.
+    pub fn zeroed(dtype: DType, len: usize) -> Result<LocalBuf> {
+        let bytes = len.checked_mul(dtype.itemsize()).ok_or_else(|| too_big(dtype, len))?;
+        let n = bytes.div_ceil(16);
+        let mut words = Vec::new();
+        words.try_reserve_exact(n).map_err(|_| too_big(dtype, len))?;
+        words.resize(n, 0);
+        Ok(LocalBuf { dtype, len, words })
+    }
+
+    pub fn for_box(dtype: DType, b: &IBox) -> Result<LocalBuf> {
+        LocalBuf::zeroed(dtype, numel(&box_shape(b)))
+    }
+
+    pub fn from_bytes(dtype: DType, bytes: &[u8]) -> Result<LocalBuf> {
+        let mut b = LocalBuf::zeroed(dtype, bytes.len() / dtype.itemsize())?;
+        b.bytes_mut().copy_from_slice(bytes);
+        Ok(b)
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        let n = self.len * self.dtype.itemsize();
+        // SAFETY: the words hold at least n initialized bytes.
+        unsafe { std::slice::from_raw_parts(self.words.as_ptr() as *const u8, n) }
+    }
+
+    pub fn bytes_mut(&mut self) -> &mut [u8] {
+        let n = self.len * self.dtype.itemsize();
+        // SAFETY: as above, and we hold the only reference.
+        unsafe { std::slice::from_raw_parts_mut(self.words.as_mut_ptr() as *mut u8, n) }
+    }
+
+    pub fn as_mut_ptr(&mut self) -> *mut u8 {
+        self.words.as_mut_ptr() as *mut u8
+    }
+
+    /// For operands the kernel only reads; the calling convention takes `*mut` for both.
+    pub fn as_ptr(&self) -> *mut u8 {
+        self.words.as_ptr() as *mut u8
+    }
+}
+
+fn too_big(dtype: DType, len: usize) -> Error {
+    Error::Memory(format!(
+        "Unable to allocate {} for an array with {len} elements of type {dtype}",
+        human_bytes(len as f64 * dtype.itemsize() as f64)
+    ))
+}
+
+pub fn human_bytes(b: f64) -> String {
+    let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+    let mut v = b;
+    let mut u = 0;
+    while v >= 1024.0 && u + 1 < units.len() {
+        v /= 1024.0;
+        u += 1;
+    }
+    format!("{v:.2} {}", units[u])
+}
+
+/// Copies `region` (global coordinates) from a buffer holding box `from` to one holding box
+/// `to`, row by row along the innermost axis.
+pub fn copy_region(src: &[u8], from: &IBox, dst: &mut [u8], to: &IBox, region: &IBox, itemsize: usize) {
+    let n = region.len();
+    if region.iter().any(|(lo, hi)| lo >= hi) {
+        return;
+    }
+    if n == 0 {
+        dst[..itemsize].copy_from_slice(&src[..itemsize]);
+        return;
+    }
+    let fs = ir::shape::row_major_strides(&box_shape(from));
+    let ts = ir::shape::row_major_strides(&box_shape(to));
+    let run = (region[n - 1].1 - region[n - 1].0) * itemsize;
+    let mut idx: Vec<usize> = region.iter().map(|r| r.0).collect();
+    loop {
+        let so: i64 = (0..n).map(|k| (idx[k] - from[k].0) as i64 * fs[k]).sum();
+        let to_: i64 = (0..n).map(|k| (idx[k] - to[k].0) as i64 * ts[k]).sum();
+        let (so, to_) = (so as usize * itemsize, to_ as usize * itemsize);
+        dst[to_..to_ + run].copy_from_slice(&src[so..so + run]);
+        // Odometer over all axes but the innermost.
+        let mut k = n - 1;
+        loop {
+            if k == 0 {
+                return;
+            }
+            k -= 1;
+            idx[k] += 1;
+            if idx[k] < region[k].1 {
+                break;
+            }
+            idx[k] = region[k].0;
+        }
+    }
+}
+
+/// Element `i` of a buffer of `dtype`, as a scalar.
+pub fn read_scalar(bytes: &[u8], dtype: DType, i: usize) -> ir::Scalar {
+    use ir::Scalar as S;
+    let n = dtype.itemsize();
+    let b = &bytes[i * n..(i + 1) * n];
+    macro_rules! get {
+        ($t:ty) => {
+            <$t>::from_ne_bytes(b.try_into().expect("itemsize"))
+        };
+    }
+    match dtype {
+        DType::Bool => S::Bool(b[0] != 0),
+        DType::I8 => S::Int(get!(i8) as i64),
+        DType::I16 => S::Int(get!(i16) as i64),
+        DType::I32 => S::Int(get!(i32) as i64),
+        DType::I64 => S::Int(get!(i64)),
+        DType::U8 => S::UInt(b[0] as u64),
+        DType::U16 => S::UInt(get!(u16) as u64),
+        DType::U32 => S::UInt(get!(u32) as u64),
+        DType::U64 => S::UInt(get!(u64)),
+        DType::F32 => S::Float(get!(f32) as f64),
+        DType::F64 => S::Float(get!(f64)),
+        DType::C64 => S::Complex(
+            f32::from_ne_bytes(b[..4].try_into().expect("4")) as f64,
+            f32::from_ne_bytes(b[4..].try_into().expect("4")) as f64,
+        ),
+        DType::C128 => S::Complex(
+            f64::from_ne_bytes(b[..8].try_into().expect("8")),
+            f64::from_ne_bytes(b[8..].try_into().expect("8")),
+        ),
+    }
+}
+
+/// Stores `s` (cast to `dtype`) as element `i`.
+pub fn write_scalar(bytes: &mut [u8], dtype: DType, i: usize, s: ir::Scalar) {
+    use ir::Scalar as S;
+    let n = dtype.itemsize();
+    let out = &mut bytes[i * n..(i + 1) * n];
+    match (dtype, s.cast(dtype)) {
+        (DType::Bool, S::Bool(v)) => out[0] = v as u8,
+        (DType::I8, S::Int(v)) => out.copy_from_slice(&(v as i8).to_ne_bytes()),
+        (DType::I16, S::Int(v)) => out.copy_from_slice(&(v as i16).to_ne_bytes()),
+        (DType::I32, S::Int(v)) => out.copy_from_slice(&(v as i32).to_ne_bytes()),
+        (DType::I64, S::Int(v)) => out.copy_from_slice(&v.to_ne_bytes()),
+        (DType::U8, S::UInt(v)) => out[0] = v as u8,
+        (DType::U16, S::UInt(v)) => out.copy_from_slice(&(v as u16).to_ne_bytes()),
+        (DType::U32, S::UInt(v)) => out.copy_from_slice(&(v as u32).to_ne_bytes()),
+        (DType::U64, S::UInt(v)) => out.copy_from_slice(&v.to_ne_bytes()),
+        (DType::F32, S::Float(v)) => out.copy_from_slice(&(v as f32).to_ne_bytes()),
+        (DType::F64, S::Float(v)) => out.copy_from_slice(&v.to_ne_bytes()),
+        (DType::C64, S::Complex(re, im)) => {
+            out[..4].copy_from_slice(&(re as f32).to_ne_bytes());
+            out[4..].copy_from_slice(&(im as f32).to_ne_bytes());
+        }
+        (DType::C128, S::Complex(re, im)) => {
+            out[..8].copy_from_slice(&re.to_ne_bytes());
+            out[8..].copy_from_slice(&im.to_ne_bytes());
+        }
+        (d, s) => unreachable!("cast gives {s:?} for {d}"),
+    }
+}

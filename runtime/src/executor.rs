@@ -1,0 +1,304 @@
+//! Runs a plan on one rank. Every rank runs the same steps in the same order; collectives happen
+//! only where the plan says, and every rank can tell from the plan alone whether a step needs one.
+
+use crate::buffer::{copy_region, read_scalar, write_scalar, LocalBuf};
+use crate::comm::Comm;
+use crate::matmul::matmul_local;
+use ir::kernel::{Call, Operand};
+use ir::layout::{box_numel, box_shape, flat_range, IBox};
+use ir::op::ReduceOp;
+use ir::shape::row_major_strides;
+use ir::{BufferId, Error, NodeId, Result, Scalar};
+use optimizer::affine::{preimage, view_map, AffineMap};
+use optimizer::plan::{coords_boxes, KernelStep, Plan, ReduceMode, Step, ValueId};
+use optimizer::redistribute::plan_redistribution;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// The buffers one rank holds between plans.
+#[derive(Default)]
+pub struct RankStore {
+    pub buffers: BTreeMap<BufferId, Arc<LocalBuf>>,
+}
+
+struct Exec<'a> {
+    plan: &'a Plan,
+    comm: &'a dyn Comm,
+    me: usize,
+    values: Vec<Option<Arc<LocalBuf>>>,
+}
+
+/// Runs `plan` on this rank; returns the local buffers of the plan's outputs.
+pub fn execute(plan: &Plan, comm: &dyn Comm, store: &mut RankStore) -> Result<Vec<(NodeId, LocalBuf)>> {
+    let mut values: Vec<Option<Arc<LocalBuf>>> = vec![None; plan.values.len()];
+    for (i, v) in plan.values.iter().enumerate() {
+        if let Some(b) = v.source {
+            let buf = store.buffers.get(&b).ok_or_else(|| Error::Internal(format!("buffer {} is missing on rank {}", b.0, comm.rank())))?;
+            values[i] = Some(buf.clone());
+        }
+    }
+    let mut ex = Exec { plan, comm, me: comm.rank(), values };
+    for step in &plan.steps {
+        match step {
+            Step::Redistribute { src, dst } => ex.redistribute(*src, *dst)?,
+            Step::Kernel(k) => ex.kernel(k)?,
+            Step::Write { old, value, value_map, region, out, in_place } => {
+                ex.write(*old, *value, value_map, region, *out, *in_place, store)?
+            }
+            Step::MatMul { a, b, out } => {
+                let (av, bv) = (ex.get(*a)?, ex.get(*b)?);
+                let ov = plan.value(*out);
+                let abox = &plan.value(*a).layout.boxes[ex.me];
+                let obox = &ov.layout.boxes[ex.me];
+                let mut o = LocalBuf::for_box(ov.dtype, obox)?;
+                let k = plan.value(*a).shape[1];
+                let n = ov.shape[1];
+                let rows = obox[0].1 - obox[0].0;
+                // The a buffer holds a box starting at the first row this rank needs.
+                let skip = (obox[0].0 - abox[0].0) * k;
+                matmul_local(&av, skip, &bv, &mut o, rows, k, n)?;
+                ex.values[out.0 as usize] = Some(Arc::new(o));
+            }
+            Step::Free(v) => ex.values[v.0 as usize] = None,
+        }
+    }
+    let mut out = Vec::new();
+    for (node, v) in &plan.outputs {
+        let arc = ex.values[v.0 as usize].take().ok_or_else(|| Error::Internal(format!("output {v} was never computed")))?;
+        out.push((*node, Arc::try_unwrap(arc).unwrap_or_else(|a| (*a).clone())));
+    }
+    Ok(out)
+}
+
+impl Exec<'_> {
+    fn get(&self, v: ValueId) -> Result<Arc<LocalBuf>> {
+        self.values[v.0 as usize].clone().ok_or_else(|| Error::Internal(format!("value {v} used before it was computed")))
+    }
+
+    fn redistribute(&mut self, src: ValueId, dst: ValueId) -> Result<()> {
+        let (s, d) = (self.plan.value(src), self.plan.value(dst));
+        let flat = d.shape.len() == 1 && s.shape.len() != 1;
+        let have = coords_boxes(s, flat);
+        let need = &d.layout.boxes;
+        let transfers = plan_redistribution(&have, need);
+        let sbuf = self.get(src)?;
+        let mut out = LocalBuf::for_box(d.dtype, &need[self.me])?;
+        let isz = d.dtype.itemsize();
+        if transfers.iter().any(|t| t.src != t.dst) {
+            let mut send: Vec<Vec<u8>> = vec![Vec::new(); self.comm.size()];
+            for t in transfers.iter().filter(|t| t.src == self.me && t.dst != self.me) {
+                let mut piece = vec![0u8; box_numel(&t.region) * isz];
+                copy_region(sbuf.bytes(), &have[self.me], &mut piece, &t.region, &t.region, isz);
+                send[t.dst].extend_from_slice(&piece);
+            }
+            let recv = self.comm.alltoallv(send)?;
+            let mut at = vec![0usize; self.comm.size()];
+            for t in transfers.iter().filter(|t| t.dst == self.me && t.src != self.me) {
+                let n = box_numel(&t.region) * isz;
+                let piece = &recv[t.src][at[t.src]..at[t.src] + n];
+                at[t.src] += n;
+                copy_region(piece, &t.region, out.bytes_mut(), &need[self.me], &t.region, isz);
+            }
+        }
+        for t in transfers.iter().filter(|t| t.src == self.me && t.dst == self.me) {
+            copy_region(sbuf.bytes(), &have[self.me], out.bytes_mut(), &need[self.me], &t.region, isz);
+        }
+        self.values[dst.0 as usize] = Some(Arc::new(out));
+        Ok(())
+    }
+
+    fn kernel(&mut self, k: &KernelStep) -> Result<()> {
+        let me = self.me;
+        let bx = &k.boxes[me];
+        let mut ins = Vec::new();
+        let mut keep = Vec::new();
+        for input in &k.inputs {
+            let v = self.plan.value(input.value);
+            let buf = self.get(input.value)?;
+            let local = coords_boxes(v, input.map.flat)[me].clone();
+            let (offset, strides) = input.map.operand(&local);
+            ins.push(Operand { ptr: buf.as_ptr(), offset, strides });
+            keep.push(buf);
+        }
+        let lo: Vec<usize> = bx.iter().map(|r| r.0).collect();
+        let hi: Vec<usize> = bx.iter().map(|r| r.1).collect();
+        let Some(red) = &k.reduce else {
+            let mut outs = Vec::new();
+            for o in &k.outputs {
+                let v = self.plan.value(*o);
+                outs.push(LocalBuf::for_box(v.dtype, &v.layout.boxes[me])?);
+            }
+            if box_numel(bx) > 0 || bx.is_empty() {
+                let ops: Vec<Operand> = outs
+                    .iter_mut()
+                    .map(|b| {
+                        let id = AffineMap::broadcast(&(0..k.domain.len()).map(Some).collect::<Vec<_>>(), k.domain.len());
+                        let (offset, strides) = id.operand(bx);
+                        Operand { ptr: b.as_mut_ptr(), offset, strides }
+                    })
+                    .collect();
+                let call = Call { domain: &k.domain, lo, hi, inputs: &ins, params: &k.params, outputs: &ops, leaves: (0, 0), partials: None };
+                // SAFETY: operands address the local buffers of the boxes the planner gave this rank.
+                unsafe { codegen::run(&k.kernel, &call) };
+            }
+            for (o, b) in k.outputs.iter().zip(outs) {
+                self.values[o.0 as usize] = Some(Arc::new(b));
+            }
+            return Ok(());
+        };
+        let r = k.kernel.reduction.as_ref().expect("reduction kernel");
+        let op = r.op;
+        let vdtype = k.kernel.body[r.value as usize].dtype;
+        let kept_box: IBox = bx.iter().zip(&r.reduced).filter(|(_, &red)| !red).map(|(b, _)| *b).collect();
+        let kept_n = box_numel(&kept_box);
+        let (l0, l1) = red.leaves[me];
+        let nl = l1 - l0;
+        let is_arg = matches!(op, ReduceOp::ArgMin | ReduceOp::ArgMax);
+        let mut pv = LocalBuf::zeroed(vdtype, nl * kept_n)?;
+        let mut pi = vec![0u64; if is_arg { nl * kept_n } else { 0 }];
+        if nl > 0 && kept_n > 0 {
+            let call = Call {
+                domain: &k.domain,
+                lo,
+                hi,
+                inputs: &ins,
+                params: &k.params,
+                outputs: &[],
+                leaves: (l0, l1),
+                partials: Some((pv.as_mut_ptr(), if is_arg { Some(pi.as_mut_ptr()) } else { None })),
+            };
+            // SAFETY: partial buffers hold nl * kept_n elements.
+            unsafe { codegen::run(&k.kernel, &call) };
+        }
+        drop(keep);
+        // All leaves of the kept coordinates this rank outputs, in leaf order.
+        let (all_v, all_i, kept_out) = match red.mode {
+            ReduceMode::Local => (pv.bytes().to_vec(), pi, kept_n),
+            ReduceMode::Gather => {
+                let mut msg = pv.bytes().to_vec();
+                for t in &pi {
+                    msg.extend_from_slice(&t.to_ne_bytes());
+                }
+                let parts = if self.comm.size() > 1 { self.comm.allgather(msg)? } else { vec![msg] };
+                let (mut vs, mut is) = (Vec::new(), Vec::new());
+                for (rank, p) in parts.iter().enumerate() {
+                    let (a, b) = red.leaves[rank];
+                    let nb = (b - a) * kept_n * vdtype.itemsize();
+                    vs.extend_from_slice(&p[..nb]);
+                    if is_arg {
+                        is.extend(p[nb..].chunks_exact(8).map(|c| u64::from_ne_bytes(c.try_into().expect("8"))));
+                    }
+                }
+                (vs, is, kept_n)
+            }
+        };
+        let ov = self.plan.value(k.outputs[0]);
+        let mut out = LocalBuf::for_box(ov.dtype, &ov.layout.boxes[me])?;
+        let n_out = out.len();
+        debug_assert!(n_out == kept_out || n_out == 0, "reduction output {n_out} vs kept {kept_out}");
+        let nleaves = all_v.len() / vdtype.itemsize() / kept_out.max(1);
+        for j in 0..n_out {
+            let leaf = |l: usize| (read_scalar(&all_v, vdtype, l * kept_out + j), if is_arg { all_i[l * kept_out + j] } else { 0 });
+            let res = if nleaves == 0 {
+                op.identity(ov.dtype).ok_or_else(|| Error::Value(format!("zero-size array to reduction operation {} which has no identity", op.name())))?
+            } else {
+                let (v, t) = tree(0, nleaves, &leaf, &|a, b| {
+                    if is_arg {
+                        codegen::interp::combine_arg(op, vdtype, a, b)
+                    } else {
+                        (codegen::interp::combine(op, vdtype, a.0, b.0), 0)
+                    }
+                });
+                if is_arg { Scalar::Int(t as i64) } else { v }
+            };
+            write_scalar(out.bytes_mut(), ov.dtype, j, res);
+        }
+        self.values[k.outputs[0].0 as usize] = Some(Arc::new(out));
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn write(
+        &mut self,
+        old: ValueId,
+        value: ValueId,
+        value_map: &AffineMap,
+        region: &ir::view::ViewSpec,
+        out: ValueId,
+        in_place: bool,
+        store: &mut RankStore,
+    ) -> Result<()> {
+        let me = self.me;
+        let ov = self.plan.value(old);
+        let mut buf = if in_place {
+            let arc = self.values[old.0 as usize].take().expect("old version present");
+            if let Some(b) = ov.source {
+                store.buffers.remove(&b);
+            }
+            Arc::try_unwrap(arc).unwrap_or_else(|a| (*a).clone())
+        } else {
+            (*self.get(old)?).clone()
+        };
+        let owned = &ov.layout.boxes[me];
+        let (f0, f1) = flat_range(owned, &ov.shape).expect("blocks are flat ranges");
+        let vv = self.plan.value(value);
+        let vbuf = self.get(value)?;
+        let vbox = &vv.layout.boxes[me];
+        let vstr = row_major_strides(&box_shape(vbox));
+        let isz = ov.dtype.itemsize();
+        let rmap = view_map(region, &ov.shape);
+        let pb = preimage(&rmap, region, owned, &ov.shape);
+        if box_numel(&pb) > 0 {
+            let n = pb.len();
+            let mut idx: Vec<usize> = pb.iter().map(|r| r.0).collect();
+            let dst = buf.bytes_mut();
+            loop {
+                let target = region.flat_index(&idx);
+                if target >= f0 as i64 && target < f1 as i64 {
+                    let mut src = 0i64;
+                    for (k, row) in value_map.coef.iter().enumerate() {
+                        let c: i64 = value_map.offset[k] + row.iter().zip(&idx).map(|(a, &x)| a * x as i64).sum::<i64>();
+                        src += (c - vbox[k].0 as i64) * vstr[k];
+                    }
+                    let (s, t) = (src as usize * isz, (target as usize - f0) * isz);
+                    dst[t..t + isz].copy_from_slice(&vbuf.bytes()[s..s + isz]);
+                }
+                // Odometer; a 0-d region has exactly one element.
+                let mut done = true;
+                let mut k = n;
+                while k > 0 {
+                    k -= 1;
+                    idx[k] += 1;
+                    if idx[k] < pb[k].1 {
+                        done = false;
+                        break;
+                    }
+                    idx[k] = pb[k].0;
+                }
+                if done {
+                    break;
+                }
+            }
+        }
+        self.values[out.0 as usize] = Some(Arc::new(buf));
+        Ok(())
+    }
+}
+
+/// Pairwise combination of leaves `[lo, hi)` in a shape fixed by the leaf count alone.
+fn tree(lo: usize, hi: usize, leaf: &dyn Fn(usize) -> (Scalar, u64), f: &dyn Fn((Scalar, u64), (Scalar, u64)) -> (Scalar, u64)) -> (Scalar, u64) {
+    // Iterative bottom-up pairing: level by level, (0,1), (2,3), ...; an odd last one moves up.
+    let mut level: Vec<(Scalar, u64)> = (lo..hi).map(leaf).collect();
+    while level.len() > 1 {
+        let mut next = Vec::with_capacity(level.len().div_ceil(2));
+        let mut it = level.into_iter();
+        while let Some(a) = it.next() {
+            match it.next() {
+                Some(b) => next.push(f(a, b)),
+                None => next.push(a),
+            }
+        }
+        level = next;
+    }
+    level.pop().expect("at least one leaf")
+}

@@ -1,0 +1,331 @@
+//! The embedded session: the graph, the buffers every rank holds, and materialization.
+//!
+//! `P` in-process ranks are threads that run the same plan with their own stores and an
+//! in-process communicator, exactly as MPI ranks will; one rank runs on the caller's thread.
+
+use crate::buffer::LocalBuf;
+use crate::comm::{in_process, SoloComm};
+use crate::executor::{execute, RankStore};
+use ir::layout::{flat_range, Layout};
+use ir::view::ViewSpec;
+use ir::{BaseId, BufferId, DType, Error, Graph, NodeId, Op, Result};
+use optimizer::plan::{Plan, Step, Value, ValueId};
+use optimizer::lower_to_plan;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+/// What a Python array handle holds: a base and a view of it.
+#[derive(Clone, Debug)]
+pub struct Arr {
+    pub base: BaseId,
+    pub view: ViewSpec,
+    pub dtype: DType,
+}
+
+impl Arr {
+    pub fn shape(&self) -> &[usize] {
+        &self.view.shape
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct BufInfo {
+    pub layout: Layout,
+    pub shape: Vec<usize>,
+    pub dtype: DType,
+}
+
+/// Counters `starp.profile()` and `explain` report.
+#[derive(Clone, Debug, Default)]
+pub struct Stats {
+    pub plans: u64,
+    pub kernels: u64,
+    pub bytes_moved: u64,
+}
+
+pub struct Session {
+    pub graph: Graph,
+    ranks: usize,
+    stores: Vec<RankStore>,
+    infos: BTreeMap<BufferId, BufInfo>,
+    next_buffer: u64,
+    /// Pending nodes after which the graph is computed (a loop must not grow it forever).
+    pub budget: usize,
+    /// Handles dropped by Python, applied at the next call (never a lock inside `__del__`).
+    pub drops: Arc<Mutex<Vec<BaseId>>>,
+    pub stats: Stats,
+    pub legacy_rng: crate::api::random::RngState,
+}
+
+impl Session {
+    pub fn new(ranks: usize) -> Result<Session> {
+        ir::ensure!(ranks >= 1, Value, "ranks must be at least 1, got {ranks}");
+        Ok(Session {
+            graph: Graph::new(),
+            ranks,
+            stores: (0..ranks).map(|_| RankStore::default()).collect(),
+            infos: BTreeMap::new(),
+            next_buffer: 0,
+            budget: 2000,
+            drops: Arc::new(Mutex::new(Vec::new())),
+            stats: Stats::default(),
+            legacy_rng: crate::api::random::RngState::from_entropy(),
+        })
+    }
+
+    pub fn ranks(&self) -> usize {
+        self.ranks
+    }
+
+    /// Applies queued handle drops.
+    pub fn collect(&mut self) {
+        let drops = std::mem::take(&mut *self.drops.lock().unwrap_or_else(|e| e.into_inner()));
+        for b in drops {
+            let freed = self.graph.drop_handle(b);
+            self.free_buffers(freed);
+        }
+    }
+
+    fn free_buffers(&mut self, freed: Vec<BufferId>) {
+        for b in freed {
+            self.infos.remove(&b);
+            for s in &mut self.stores {
+                s.buffers.remove(&b);
+            }
+        }
+    }
+
+    // ---- handles ----
+
+    /// A new base holding `node`, with one handle.
+    pub fn new_array(&mut self, node: NodeId) -> Result<Arr> {
+        let n = self.graph.node(node);
+        let (shape, dtype) = (n.shape.clone(), n.dtype);
+        let base = self.graph.new_base(node);
+        self.maybe_cut()?;
+        Ok(Arr { base, view: ViewSpec::identity(&shape), dtype })
+    }
+
+    /// One more handle on `a`'s base, for a new Python object.
+    pub fn share(&mut self, a: &Arr, view: ViewSpec) -> Arr {
+        self.graph.add_handle(a.base);
+        Arr { base: a.base, view, dtype: a.dtype }
+    }
+
+    /// The node that reads `a` now: the base's newest version, through the view.
+    pub fn read(&mut self, a: &Arr) -> NodeId {
+        let base = self.graph.base(a.base);
+        let version = base.version;
+        let bshape = self.graph.node(version).shape.clone();
+        if a.view.is_identity_of(&bshape) {
+            return version;
+        }
+        self.graph.add(ir::Node { op: Op::View(a.view.clone()), inputs: vec![version], shape: a.view.shape.clone(), dtype: a.dtype })
+    }
+
+    pub fn base_shape(&self, a: &Arr) -> Vec<usize> {
+        self.graph.node(self.graph.base(a.base).version).shape.clone()
+    }
+
+    /// Makes `version` the newest version of `a`'s base.
+    pub fn set_version(&mut self, a: &Arr, version: NodeId) -> Result<()> {
+        let freed = self.graph.set_version(a.base, version);
+        self.free_buffers(freed);
+        self.maybe_cut()
+    }
+
+    // ---- data in and out ----
+
+    /// A new array from host bytes (row-major, native endian), split over the ranks.
+    pub fn from_host(&mut self, dtype: DType, shape: &[usize], bytes: &[u8]) -> Result<Arr> {
+        let layout = Layout::block0(shape, self.ranks);
+        let id = BufferId(self.next_buffer);
+        self.next_buffer += 1;
+        for (r, b) in layout.boxes.iter().enumerate() {
+            let (lo, hi) = flat_range(b, shape).expect("blocks are flat ranges");
+            let isz = dtype.itemsize();
+            let part = if hi > lo { &bytes[lo * isz..hi * isz] } else { &[][..] };
+            self.stores[r].buffers.insert(id, Arc::new(LocalBuf::from_bytes(dtype, part)?));
+        }
+        self.infos.insert(id, BufInfo { layout, shape: shape.to_vec(), dtype });
+        let node = self.graph.add(ir::Node { op: Op::Source(id), inputs: vec![], shape: shape.to_vec(), dtype });
+        self.new_array(node)
+    }
+
+    /// Computes `nodes` (and whatever live arrays they share work with) and keeps their buffers.
+    pub fn materialize(&mut self, nodes: &[NodeId]) -> Result<()> {
+        self.collect();
+        let pending: Vec<NodeId> = nodes.iter().copied().filter(|n| !matches!(self.graph.node(*n).op, Op::Source(_))).collect();
+        if pending.is_empty() {
+            return Ok(());
+        }
+        let plan = self.plan(&pending)?;
+        let outs = self.run(&plan)?;
+        self.stats.plans += 1;
+        self.stats.kernels += plan.kernel_count() as u64;
+        self.stats.bytes_moved += plan.exchange_bytes().iter().sum::<usize>() as u64;
+        let nout = plan.outputs.len();
+        let ids: Vec<BufferId> = (0..nout).map(|i| BufferId(self.next_buffer + i as u64)).collect();
+        self.next_buffer += nout as u64;
+        for (r, rank_outs) in outs.into_iter().enumerate() {
+            for (i, (_, buf)) in rank_outs.into_iter().enumerate() {
+                self.stores[r].buffers.insert(ids[i], Arc::new(buf));
+            }
+        }
+        for (i, (node, v)) in plan.outputs.iter().enumerate() {
+            let val = plan.value(*v);
+            self.infos.insert(ids[i], BufInfo { layout: val.layout.clone(), shape: val.shape.clone(), dtype: val.dtype });
+            let freed = self.graph.materialize(*node, ids[i]);
+            self.free_buffers(freed);
+        }
+        Ok(())
+    }
+
+    pub fn plan(&self, roots: &[NodeId]) -> Result<Plan> {
+        let infos = &self.infos;
+        let layout_of = |b: BufferId| infos.get(&b).map(|i| i.layout.clone()).expect("buffer has a layout");
+        lower_to_plan(&self.graph, roots, self.ranks, &layout_of)
+    }
+
+    /// Runs a plan on every rank; returns each rank's outputs.
+    fn run(&mut self, plan: &Plan) -> Result<Vec<Vec<(NodeId, LocalBuf)>>> {
+        if self.ranks == 1 {
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| execute(plan, &SoloComm, &mut self.stores[0])));
+            return Ok(vec![r.map_err(panic_error)??]);
+        }
+        let comms = in_process(self.ranks);
+        let results: Vec<Result<Vec<(NodeId, LocalBuf)>>> = std::thread::scope(|s| {
+            let handles: Vec<_> = self
+                .stores
+                .iter_mut()
+                .zip(comms)
+                .map(|(store, comm)| {
+                    s.spawn(move || {
+                        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| execute(plan, &comm, store)));
+                        drop(comm);
+                        r.map_err(panic_error)?
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap_or_else(|p| Err(panic_error(p)))).collect()
+        });
+        // Report the root cause, not a peer's "rank stopped" echo of it.
+        if results.iter().any(|r| r.is_err()) {
+            let errs: Vec<Error> = results.into_iter().filter_map(|r| r.err()).collect();
+            let root = errs.iter().find(|e| !e.to_string().contains("stopped in the middle of a collective")).cloned();
+            return Err(root.unwrap_or_else(|| errs[0].clone()));
+        }
+        results.into_iter().collect()
+    }
+
+    /// The full array of a materialized node, as row-major bytes on the caller.
+    pub fn fetch_node(&mut self, node: NodeId) -> Result<Vec<u8>> {
+        self.graph.pin(node);
+        let r = self.materialize(&[node]).and_then(|_| self.gather(node));
+        let freed = self.graph.release(node);
+        self.free_buffers(freed);
+        r
+    }
+
+    fn gather(&mut self, node: NodeId) -> Result<Vec<u8>> {
+        let Op::Source(b) = self.graph.node(node).op else {
+            return Err(Error::Internal("gathering a node that was not computed".into()));
+        };
+        let info = self.infos[&b].clone();
+        if self.ranks == 1 || info.layout.is_replicated(&info.shape) {
+            return Ok(self.stores[0].buffers[&b].bytes().to_vec());
+        }
+        // The same planner as every other exchange: everything to rank 0.
+        let src = Value { shape: info.shape.clone(), dtype: info.dtype, layout: info.layout.clone(), source: Some(b), node: None };
+        let dst = Value { shape: info.shape.clone(), dtype: info.dtype, layout: Layout::on_rank(&info.shape, self.ranks, 0), source: None, node: Some(node) };
+        let plan = Plan {
+            ranks: self.ranks,
+            values: vec![src, dst],
+            steps: vec![Step::Redistribute { src: ValueId(0), dst: ValueId(1) }],
+            outputs: vec![(node, ValueId(1))],
+        };
+        self.stats.bytes_moved += plan.exchange_bytes().iter().sum::<usize>() as u64;
+        let mut outs = self.run(&plan)?;
+        let (_, buf) = outs.swap_remove(0).pop().expect("rank 0 output");
+        Ok(buf.bytes().to_vec())
+    }
+
+    /// Computes every live array that has pending work once the graph passes the node budget.
+    fn maybe_cut(&mut self) -> Result<()> {
+        if self.graph.pending() <= self.budget {
+            return Ok(());
+        }
+        self.collect();
+        let roots: Vec<NodeId> = self
+            .graph
+            .bases()
+            .map(|(_, b)| b.version)
+            .filter(|v| !matches!(self.graph.node(*v).op, Op::Source(_)))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        self.materialize(&roots)
+    }
+
+    pub fn live_buffers(&self) -> usize {
+        self.infos.len()
+    }
+}
+
+fn panic_error(p: Box<dyn std::any::Any + Send>) -> Error {
+    let msg = p.downcast_ref::<String>().cloned().or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_default();
+    Error::Internal(format!("a rank panicked: {msg}"))
+}
+
+impl Session {
+    /// The logical graph under `a`, and the plan that would compute it, without running it.
+    pub fn explain(&mut self, a: &Arr) -> Result<String> {
+        self.collect();
+        let node = self.read(a);
+        self.graph.pin(node);
+        let logical = ir::dump::text(&self.graph, &[node]);
+        let physical = if matches!(self.graph.node(node).op, Op::Source(_)) {
+            "  (already computed)\n".to_string()
+        } else {
+            match self.plan(&[node]) {
+                Ok(p) => p.to_string(),
+                Err(e) => format!("  planning failed: {e}\n"),
+            }
+        };
+        let freed = self.graph.release(node);
+        self.free_buffers(freed);
+        let info = format!(
+            "session: {} rank(s), {} pending node(s), {} live buffer(s)\n",
+            self.ranks,
+            self.graph.pending(),
+            self.infos.len()
+        );
+        Ok(format!("== logical graph ==\n{logical}== physical plan ==\n{physical}== {info}"))
+    }
+
+    pub fn dot(&mut self, a: &Arr) -> String {
+        let node = self.read(a);
+        self.graph.pin(node);
+        let s = ir::dump::dot(&self.graph, &[node]);
+        let freed = self.graph.release(node);
+        self.free_buffers(freed);
+        s
+    }
+
+    /// Materializes several arrays in one plan (shared work runs once), then fetches each.
+    pub fn fetch_many(&mut self, arrs: &[Arr]) -> Result<Vec<Vec<u8>>> {
+        let nodes: Vec<NodeId> = arrs.iter().map(|a| self.read(a)).collect();
+        for n in &nodes {
+            self.graph.pin(*n);
+        }
+        let r = (|| {
+            self.materialize(&nodes)?;
+            nodes.iter().map(|n| self.gather(*n)).collect::<Result<Vec<_>>>()
+        })();
+        for n in nodes {
+            let freed = self.graph.release(n);
+            self.free_buffers(freed);
+        }
+        r
+    }
+}

@@ -17,6 +17,8 @@ pub struct AffineMap {
     pub coef: Vec<Vec<i64>>,
     /// Coordinates are the flat row-major index of the value (one coordinate).
     pub flat: bool,
+    /// Number of domain axes (a 0-d value read in an n-d domain has no rows to tell).
+    pub ndim: usize,
 }
 
 impl AffineMap {
@@ -33,12 +35,12 @@ impl AffineMap {
                 row
             })
             .collect();
-        AffineMap { offset: vec![0; dims.len()], coef, flat: false }
+        AffineMap { offset: vec![0; dims.len()], coef, flat: false, ndim: domain_ndim }
     }
 
     /// `self` composed after a map from the domain to this map's input (`inner`): x -> self(inner(x)).
     pub fn compose(&self, inner: &AffineMap) -> AffineMap {
-        let nd = inner.coef.first().map_or(0, |r| r.len());
+        let nd = inner.ndim;
         let mut offset = self.offset.clone();
         let mut coef = vec![vec![0i64; nd]; self.coef.len()];
         for k in 0..self.coef.len() {
@@ -52,7 +54,7 @@ impl AffineMap {
                 }
             }
         }
-        AffineMap { offset, coef, flat: self.flat }
+        AffineMap { offset, coef, flat: self.flat, ndim: nd }
     }
 
     /// The bounding box of the image of a domain box (empty when the box is empty).
@@ -80,7 +82,7 @@ impl AffineMap {
     pub fn operand(&self, local: &IBox) -> (isize, Vec<isize>) {
         let lshape: Vec<usize> = local.iter().map(|(lo, hi)| hi - lo).collect();
         let ls = row_major_strides(&lshape);
-        let nd = self.coef.first().map_or(0, |r| r.len());
+        let nd = self.ndim;
         let mut offset = 0i64;
         let mut strides = vec![0i64; nd];
         for k in 0..self.offset.len() {
@@ -104,7 +106,7 @@ pub fn view_map(view: &ViewSpec, base_shape: &[usize]) -> AffineMap {
     for d in 0..nd {
         coef[0][d] = if view.shape[d] > 1 { view.strides[d] } else { 0 };
     }
-    AffineMap { offset: vec![view.offset], coef, flat: true }
+    AffineMap { offset: vec![view.offset], coef, flat: true, ndim: nd }
 }
 
 fn axis_map(view: &ViewSpec, base_shape: &[usize]) -> Option<AffineMap> {
@@ -150,7 +152,7 @@ fn axis_map(view: &ViewSpec, base_shape: &[usize]) -> Option<AffineMap> {
             return None;
         }
     }
-    Some(AffineMap { offset: start, coef, flat: false })
+    Some(AffineMap { offset: start, coef, flat: false, ndim: nd })
 }
 
 #[cfg(test)]
@@ -184,7 +186,7 @@ mod tests {
 
     #[test]
     fn operand_strides_in_local_buffers() {
-        let m = AffineMap { offset: vec![1, 0], coef: vec![vec![0, 1], vec![1, 0]], flat: false };
+        let m = AffineMap { offset: vec![1, 0], coef: vec![vec![0, 1], vec![1, 0]], flat: false, ndim: 2 };
         // local box rows 1..3 of a (4, 5) value
         let (off, st) = m.operand(&vec![(1, 3), (0, 5)]);
         assert_eq!((off, st), (0, vec![1, 5]));

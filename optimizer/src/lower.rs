@@ -73,7 +73,9 @@ pub fn lower_to_plan(g: &Graph, roots: &[NodeId], ranks: usize, source_layout: &
         match &node.op {
             Op::Write(_) => {
                 let old = node.inputs[0];
+                // Writing a buffer into itself (`a[::-1] = a`) must read it whole first.
                 let in_place = !rootset.contains(&old)
+                    && node.inputs[1] != old
                     && g.refs(old) as usize == uses.get(&old).copied().unwrap_or(0)
                     && nodes.iter().filter(|&&c| c != n && g.node(c).inputs.contains(&old)).all(|c| exec_at[c] < n);
                 l.write(n, in_place)?;

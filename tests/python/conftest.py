@@ -19,7 +19,8 @@ CI
 Markers: ``cross_ranks`` (the test loops over P itself), ``slow`` (scale
 tests; deselect with ``-m "not slow"``).  Every test gets a default
 pytest-timeout of 300 s (thread method, so a deadlocked runtime cannot hang
-CI) unless it has its own ``timeout`` mark or ``--timeout`` is given.
+CI) unless it has its own ``timeout`` mark, or ``--timeout`` / the ini option
+``timeout`` is given.
 """
 
 import os
@@ -120,6 +121,11 @@ def pytest_collection_modifyitems(config, items):
         return
     if config.getoption("timeout", None):
         return
+    try:
+        if config.getini("timeout"):
+            return  # the project's ini sets its own default
+    except ValueError:
+        pass
     for item in items:
         if item.get_closest_marker("timeout") is None:
             item.add_marker(pytest.mark.timeout(300, method="thread"))

@@ -45,8 +45,10 @@ def test_repr_str_equal_numpy(x):
     assert str(a) == str(x)
     if x.dtype.kind in "iuf":
         b = a * 2
-        assert repr(b) == repr(x * 2)
-        assert str(b) == str(x * 2)
+        y = x * 2
+        # for 0-d x, NumPy gives a scalar: starp may give it or a 0-d array
+        assert repr(b) in (repr(y), repr(np.asarray(y)))
+        assert str(b) in (str(y), str(np.asarray(y)))
 
 
 def test_repr_of_views_and_reductions():

@@ -339,6 +339,12 @@ def test_scalar_from_integer_index_is_a_copy():
     v = a[1, 2, ...]  # ... makes it a 0-d view
     a[1, 2] = -2.0
     assert float(v) == -2.0
+    # on a 0-d array, a[()] is a scalar (copy) and a[...] a 0-d view
+    z = to_starp(np.array(3.0))
+    c, w = z[()], z[...]
+    z[...] = 4.0
+    assert float(c) == 3.0
+    assert float(w) == 4.0
 
 
 def test_view_of_view_chain_writes():

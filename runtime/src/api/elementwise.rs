@@ -10,11 +10,13 @@ use ir::{DType, Node, Op, Result};
 
 /// NumPy's `same_kind` casting, for in-place operators and `out=`.
 pub fn can_cast_same_kind(from: DType, to: DType) -> bool {
+    // Within a kind any size goes; across kinds only upward (uint -> int, not int -> uint).
     let rank = |d: DType| match d.kind() {
         Kind::Bool => 0,
-        Kind::Int | Kind::UInt => 1,
-        Kind::Float => 2,
-        Kind::Complex => 3,
+        Kind::UInt => 1,
+        Kind::Int => 2,
+        Kind::Float => 3,
+        Kind::Complex => 4,
     };
     rank(from) <= rank(to)
 }
@@ -23,11 +25,23 @@ impl Session {
     pub fn binary(&mut self, op: BinaryOp, a: &Operand, b: &Operand) -> Result<Arr> {
         let shape = broadcast_shapes(&a.shape(), &b.shape())?;
         let mut common = common_dtype(&[a, b]);
+        if let Some(n) = self.mixed_sign_comparison(op, a, b, &shape)? {
+            return self.new_array(n);
+        }
+        if op == BinaryOp::Pow && (common.kind() == Kind::Int || common == DType::Bool) {
+            let negative = |o: &Operand| match o {
+                Operand::Py(super::PyScalar::Int(i)) => *i < 0,
+                Operand::Np(s, d) => d.is_integer() && s.as_i64() < 0 && d.kind() == Kind::Int,
+                _ => false,
+            };
+            ir::ensure!(!negative(b), Value, "Integers to negative integer powers are not allowed.");
+        }
         if op.is_comparison() && comparison_needs_wide(a, b, common) {
             // Comparing with a Python int outside the dtype's range is still well defined.
             common = if common.kind() == Kind::UInt || common.kind() == Kind::Int { DType::F64 } else { common };
         }
         let (loop_dtype, out) = op.loop_dtypes(common)?;
+        check_c_long(op, a, b)?;
         let na = self.operand_node(a, loop_dtype)?;
         let nb = self.operand_node(b, loop_dtype)?;
         let n = self.graph.add(Node { op: Op::Binary(op), inputs: vec![na, nb], shape, dtype: out });
@@ -66,6 +80,17 @@ impl Session {
 
     /// `a op= b`: computes `a op b` and writes it back into `a`'s base through `a`'s view.
     pub fn inplace(&mut self, op: BinaryOp, a: &Arr, b: &Operand) -> Result<()> {
+        check_c_long(op, &Operand::Array(a.clone()), b)?;
+        // NumPy checks the output cast before it computes anything.
+        let (_, out) = op.loop_dtypes(common_dtype(&[&Operand::Array(a.clone()), b]))?;
+        ir::ensure!(
+            can_cast_same_kind(out, a.dtype),
+            Type,
+            "Cannot cast ufunc '{}' output from dtype('{}') to dtype('{}') with casting rule 'same_kind'",
+            op.name(),
+            out,
+            a.dtype
+        );
         let r = self.binary(op, &Operand::Array(a.clone()), b)?;
         let result = (r.dtype, r.shape().to_vec());
         let done = (|| {
@@ -89,6 +114,66 @@ impl Session {
         self.drops.lock().unwrap_or_else(|e| e.into_inner()).push(r.base);
         done
     }
+}
+
+impl Session {
+    /// int64 against uint64 has no common integer dtype; NumPy still compares them exactly, as
+    /// `a < 0 or uint(a) < b` and its relatives.
+    fn mixed_sign_comparison(&mut self, op: BinaryOp, a: &Operand, b: &Operand, shape: &[usize]) -> Result<Option<ir::NodeId>> {
+        use BinaryOp::*;
+        let strong = |o: &Operand| match o {
+            Operand::Array(x) => Some(x.dtype),
+            Operand::Np(_, d) => Some(*d),
+            Operand::Py(_) => None,
+        };
+        let (Some(da), Some(db)) = (strong(a), strong(b)) else { return Ok(None) };
+        if !matches!(op, Eq | Ne | Lt | Le | Gt | Ge) || ir::dtype::promote(da, db) != DType::F64 || !da.is_integer() || !db.is_integer() {
+            return Ok(None);
+        }
+        // Put the signed operand first.
+        let (s, u, op) = if da.kind() == Kind::Int {
+            (a, b, op)
+        } else {
+            let flipped = match op {
+                Lt => Gt,
+                Le => Ge,
+                Gt => Lt,
+                Ge => Le,
+                o => o,
+            };
+            (b, a, flipped)
+        };
+        let sn = self.operand_node(s, DType::I64)?;
+        let un = self.operand_node(u, DType::U64)?;
+        let su = self.cast_node(sn, DType::U64);
+        let zero = self.fill_node(&[], ir::Scalar::Int(0), DType::I64);
+        let sshape = self.graph.node(sn).shape.clone();
+        let neg = self.graph.add(Node { op: Op::Binary(Lt), inputs: vec![sn, zero], shape: sshape, dtype: DType::Bool });
+        let cmp = self.graph.add(Node { op: Op::Binary(op), inputs: vec![su, un], shape: shape.to_vec(), dtype: DType::Bool });
+        let n = match op {
+            // A negative signed value is below every unsigned one.
+            Lt | Le | Ne => self.graph.add(Node { op: Op::Binary(LogicalOr), inputs: vec![neg, cmp], shape: shape.to_vec(), dtype: DType::Bool }),
+            _ => {
+                let nn = self.graph.add(Node { op: Op::Unary(UnaryOp::LogicalNot), inputs: vec![neg], shape: self.graph.node(neg).shape.clone(), dtype: DType::Bool });
+                self.graph.add(Node { op: Op::Binary(LogicalAnd), inputs: vec![nn, cmp], shape: shape.to_vec(), dtype: DType::Bool })
+            }
+        };
+        Ok(Some(n))
+    }
+}
+
+/// With a bool array, NumPy converts a Python int to a C long (int64) before anything else.
+fn check_c_long(op: BinaryOp, a: &Operand, b: &Operand) -> Result<()> {
+    let (natural_loop, _) = op.loop_dtypes(common_dtype(&[a, b]))?;
+    let bool_array = [a, b].iter().any(|o| matches!(o, Operand::Array(x) if x.dtype == DType::Bool));
+    if bool_array && natural_loop == DType::I64 {
+        for o in [a, b] {
+            if let Operand::Py(super::PyScalar::Int(i)) = o {
+                ir::ensure!(i64::try_from(*i).is_ok(), Overflow, "Python int too large to convert to C long");
+            }
+        }
+    }
+    Ok(())
 }
 
 fn comparison_needs_wide(a: &Operand, b: &Operand, common: DType) -> bool {

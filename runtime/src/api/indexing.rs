@@ -11,6 +11,12 @@ impl Session {
     /// `a[items]`: a view of the same base.
     pub fn getitem(&mut self, a: &Arr, items: &[IndexItem]) -> Result<Arr> {
         let v = a.view.index(items)?;
+        let scalar = items.len() == a.shape().len() && items.iter().all(|i| matches!(i, IndexItem::Int(_)));
+        if scalar {
+            // NumPy returns a scalar here: a copy, not a view.
+            let view = Arr { base: a.base, view: v, dtype: a.dtype };
+            return self.copy(&view);
+        }
         Ok(self.share(a, v))
     }
 

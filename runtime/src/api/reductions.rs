@@ -19,12 +19,9 @@ impl Session {
         };
         let r: usize = axes.iter().map(|&a| shape[a]).product();
         if r == 0 && op.identity(dtype).is_none() {
-            let kept_nonempty = shape.iter().enumerate().all(|(i, &d)| axes.contains(&i) || d > 0);
-            if kept_nonempty {
-                match op {
-                    ReduceOp::ArgMin | ReduceOp::ArgMax => ir::bail!(Value, "attempt to get {} of an empty sequence", op.name()),
-                    _ => ir::bail!(Value, "zero-size array to reduction operation {} which has no identity", op.name()),
-                }
+            match op {
+                ReduceOp::ArgMin | ReduceOp::ArgMax => ir::bail!(Value, "attempt to get {} of an empty sequence", op.name()),
+                _ => ir::bail!(Value, "zero-size array to reduction operation {} which has no identity", op.name()),
             }
         }
         let out_shape: Vec<usize> = shape

@@ -57,7 +57,7 @@ def full(shape, fill_value, dtype=None):
     name = _dtype_name(dtype)
     if isinstance(fill_value, _np.generic):
         fill_value = fill_value.item()
-    return _wrap(_session().full(_check_shape(_shape(shape)), fill_value, name))
+    return _wrap(_session().full(_check_shape(_shape(shape)), fill_value, name), scalar=False)
 
 
 def zeros(shape, dtype=float):

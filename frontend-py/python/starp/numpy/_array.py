@@ -20,21 +20,24 @@ def dtype_name(dt):
     return d.name
 
 
-def wrap(core, session=None):
+def wrap(core, session=None, scalar=True):
+    """A starp array around a core handle. `scalar`: a 0-d result stands for what NumPy returns
+    as a scalar (ufunc and reduction results, a[i, j]) and prints as one."""
     a = ndarray.__new__(ndarray)
     a._a = core
     a._s = session if session is not None else current_session()
+    a._scalar = scalar
     return a
 
 
 def from_numpy(x, session=None):
     """A snapshot of a NumPy array (later writes to it do not reach starp)."""
     s = session if session is not None else current_session()
-    x = _np.ascontiguousarray(x)
+    x = _np.asarray(x, order="C")
     name = dtype_name(x.dtype)
     if x.dtype.byteorder not in ("=", "|"):
         x = x.astype(x.dtype.newbyteorder("="))
-    return wrap(s.from_bytes(name, list(x.shape), x.tobytes()), s)
+    return wrap(s.from_bytes(name, list(x.shape), x.tobytes()), s, scalar=False)
 
 
 def operand(x, s):
@@ -105,7 +108,7 @@ def _iop(name):
 class ndarray:
     """A lazy, possibly distributed n-dimensional array with NumPy's semantics."""
 
-    __slots__ = ("_a", "_s", "__weakref__")
+    __slots__ = ("_a", "_s", "_scalar", "__weakref__")
     __array_priority__ = 1000
     # NumPy ufuncs called with a starp operand defer to starp's reflected operators.
     __array_ufunc__ = None
@@ -153,8 +156,7 @@ class ndarray:
     def __iter__(self):
         if self.ndim == 0:
             raise TypeError("iteration over a 0-d array")
-        for i in range(self.shape[0]):
-            yield self[i]
+        return (self[i] for i in range(self.shape[0]))
 
     __hash__ = None
 
@@ -168,15 +170,18 @@ class ndarray:
         return x if dtype is None else x.astype(dtype, copy=False)
 
     def __repr__(self):
-        return repr(self.compute())
+        # 0-d results are what NumPy returns as scalars (reductions, a[i, j]): print them so.
+        x = self.compute()
+        return repr(x[()] if x.ndim == 0 and self._scalar else x)
 
     def __str__(self):
-        return str(self.compute())
+        x = self.compute()
+        return str(x[()] if x.ndim == 0 and self._scalar else x)
 
     def __format__(self, spec):
         return format(self.compute(), spec)
 
-    def _scalar(self, what):
+    def _one_value(self, what):
         if self.size != 1:
             if what == "bool":
                 raise ValueError(
@@ -186,21 +191,21 @@ class ndarray:
         return self.compute().reshape(())
 
     def __bool__(self):
-        return bool(self._scalar("bool"))
+        return bool(self._one_value("bool"))
 
     def __float__(self):
-        return float(self._scalar("float"))
+        return float(self._one_value("float"))
 
     def __int__(self):
-        return int(self._scalar("int"))
+        return int(self._one_value("int"))
 
     def __complex__(self):
-        return complex(self._scalar("complex"))
+        return complex(self._one_value("complex"))
 
     def __index__(self):
         if self.ndim != 0 or not _np.issubdtype(self.dtype, _np.integer):
             raise TypeError("only integer scalar arrays can be converted to a scalar index")
-        return int(self._scalar("int"))
+        return int(self._one_value("int"))
 
     def item(self, *args):
         return self.compute().item(*args)
@@ -290,7 +295,9 @@ class ndarray:
 
     # ---- indexing ----
     def __getitem__(self, key):
-        return wrap(self._s.getitem(self._a, key), self._s)
+        ints = key if isinstance(key, tuple) else (key,)
+        scalar = all(not isinstance(k, (slice, type(None), type(Ellipsis))) for k in ints)
+        return wrap(self._s.getitem(self._a, key), self._s, scalar=scalar)
 
     def __setitem__(self, key, value):
         self._s.setitem(self._a, key, operand(value, self._s))
@@ -303,7 +310,7 @@ class ndarray:
         return wrap(self._s.astype(self._a, name), self._s)
 
     def copy(self):
-        return wrap(self._s.copy(self._a), self._s)
+        return wrap(self._s.copy(self._a), self._s, scalar=self._scalar)
 
     def reshape(self, *shape, order="C"):
         if order != "C":

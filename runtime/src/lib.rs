@@ -6,6 +6,7 @@ pub mod buffer;
 pub mod comm;
 pub mod executor;
 pub mod matmul;
+pub mod rank_pool;
 pub mod session;
 
 pub use session::{Arr, Session};

@@ -4,8 +4,9 @@
 //! in-process communicator, exactly as MPI ranks will; one rank runs on the caller's thread.
 
 use crate::buffer::LocalBuf;
-use crate::comm::{in_process, SoloComm};
+use crate::comm::SoloComm;
 use crate::executor::{execute, RankStore};
+use crate::rank_pool::RankPool;
 use ir::layout::{flat_range, Layout};
 use ir::view::ViewSpec;
 use ir::{BaseId, BufferId, DType, Error, Graph, NodeId, Op, Result};
@@ -46,7 +47,10 @@ pub struct Stats {
 pub struct Session {
     pub graph: Graph,
     ranks: usize,
-    stores: Vec<RankStore>,
+    /// Rank 0's store when running one rank on the caller's thread.
+    solo: RankStore,
+    /// Rank threads when running several.
+    pool: Option<RankPool>,
     infos: BTreeMap<BufferId, BufInfo>,
     next_buffer: u64,
     /// Pending nodes after which the graph is computed (a loop must not grow it forever).
@@ -63,7 +67,8 @@ impl Session {
         Ok(Session {
             graph: Graph::new(),
             ranks,
-            stores: (0..ranks).map(|_| RankStore::default()).collect(),
+            solo: RankStore::default(),
+            pool: if ranks > 1 { Some(RankPool::new(ranks)?) } else { None },
             infos: BTreeMap::new(),
             next_buffer: 0,
             budget: 2000,
@@ -89,9 +94,9 @@ impl Session {
     fn free_buffers(&mut self, freed: Vec<BufferId>) {
         for b in freed {
             self.infos.remove(&b);
-            for s in &mut self.stores {
+            self.with_stores(|_, s| {
                 s.buffers.remove(&b);
-            }
+            });
         }
     }
 
@@ -145,7 +150,8 @@ impl Session {
             let (lo, hi) = flat_range(b, shape).expect("blocks are flat ranges");
             let isz = dtype.itemsize();
             let part = if hi > lo { &bytes[lo * isz..hi * isz] } else { &[][..] };
-            self.stores[r].buffers.insert(id, Arc::new(LocalBuf::from_bytes(dtype, part)?));
+            let buf = Arc::new(LocalBuf::from_bytes(dtype, part)?);
+            self.with_store(r, |s| s.buffers.insert(id, buf));
         }
         self.infos.insert(id, BufInfo { layout, shape: shape.to_vec(), dtype });
         let node = self.graph.add(ir::Node { op: Op::Source(id), inputs: vec![], shape: shape.to_vec(), dtype });
@@ -169,7 +175,8 @@ impl Session {
         self.next_buffer += nout as u64;
         for (r, rank_outs) in outs.into_iter().enumerate() {
             for (i, (_, buf)) in rank_outs.into_iter().enumerate() {
-                self.stores[r].buffers.insert(ids[i], Arc::new(buf));
+                let id = ids[i];
+                self.with_store(r, |s| s.buffers.insert(id, Arc::new(buf)));
             }
         }
         for (i, (node, v)) in plan.outputs.iter().enumerate() {
@@ -189,33 +196,27 @@ impl Session {
 
     /// Runs a plan on every rank; returns each rank's outputs.
     fn run(&mut self, plan: &Plan) -> Result<Vec<Vec<(NodeId, LocalBuf)>>> {
-        if self.ranks == 1 {
-            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| execute(plan, &SoloComm, &mut self.stores[0])));
-            return Ok(vec![r.map_err(panic_error)??]);
+        match &self.pool {
+            None => {
+                let solo = &mut self.solo;
+                let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| execute(plan, &SoloComm, solo)));
+                Ok(vec![r.map_err(panic_error)??])
+            }
+            Some(pool) => pool.run(Arc::new(plan.clone())),
         }
-        let comms = in_process(self.ranks);
-        let results: Vec<Result<Vec<(NodeId, LocalBuf)>>> = std::thread::scope(|s| {
-            let handles: Vec<_> = self
-                .stores
-                .iter_mut()
-                .zip(comms)
-                .map(|(store, comm)| {
-                    s.spawn(move || {
-                        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| execute(plan, &comm, store)));
-                        drop(comm);
-                        r.map_err(panic_error)?
-                    })
-                })
-                .collect();
-            handles.into_iter().map(|h| h.join().unwrap_or_else(|p| Err(panic_error(p)))).collect()
-        });
-        // Report the root cause, not a peer's "rank stopped" echo of it.
-        if results.iter().any(|r| r.is_err()) {
-            let errs: Vec<Error> = results.into_iter().filter_map(|r| r.err()).collect();
-            let root = errs.iter().find(|e| !e.to_string().contains("stopped in the middle of a collective")).cloned();
-            return Err(root.unwrap_or_else(|| errs[0].clone()));
+    }
+
+    fn with_store<T>(&mut self, r: usize, f: impl FnOnce(&mut RankStore) -> T) -> T {
+        match &self.pool {
+            None => f(&mut self.solo),
+            Some(p) => f(&mut p.stores[r].lock().unwrap_or_else(|e| e.into_inner())),
         }
-        results.into_iter().collect()
+    }
+
+    fn with_stores(&mut self, mut f: impl FnMut(usize, &mut RankStore)) {
+        for r in 0..self.ranks {
+            self.with_store(r, |s| f(r, s));
+        }
     }
 
     /// The full array of a materialized node, as row-major bytes on the caller.
@@ -233,7 +234,7 @@ impl Session {
         };
         let info = self.infos[&b].clone();
         if self.ranks == 1 || info.layout.is_replicated(&info.shape) {
-            return Ok(self.stores[0].buffers[&b].bytes().to_vec());
+            return Ok(self.with_store(0, |s| s.buffers[&b].bytes().to_vec()));
         }
         // The same planner as every other exchange: everything to rank 0.
         let src = Value { shape: info.shape.clone(), dtype: info.dtype, layout: info.layout.clone(), source: Some(b), node: None };
@@ -272,7 +273,7 @@ impl Session {
     }
 }
 
-fn panic_error(p: Box<dyn std::any::Any + Send>) -> Error {
+pub(crate) fn panic_error(p: Box<dyn std::any::Any + Send>) -> Error {
     let msg = p.downcast_ref::<String>().cloned().or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_default();
     Error::Internal(format!("a rank panicked: {msg}"))
 }

@@ -68,8 +68,17 @@ impl Scalar {
             Kind::Int => Scalar::Int(wrap_signed(self.as_i64_for(to), to)),
             Kind::UInt => Scalar::UInt(wrap_unsigned(self.as_u64_for(to), to)),
             Kind::Float => {
-                let f = self.as_f64();
-                Scalar::Float(if to == DType::F32 { f as f32 as f64 } else { f })
+                if to == DType::F32 {
+                    // Integers round once, straight to f32 (via f64 would round twice).
+                    let f = match self {
+                        Scalar::Int(i) => i as f32,
+                        Scalar::UInt(u) => u as f32,
+                        s => s.as_f64() as f32,
+                    };
+                    Scalar::Float(f as f64)
+                } else {
+                    Scalar::Float(self.as_f64())
+                }
             }
             Kind::Complex => {
                 let (re, im) = match self {

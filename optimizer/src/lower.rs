@@ -240,9 +240,30 @@ impl Lowerer<'_> {
         let out_layout = Layout::block0(&node.shape, self.ranks);
         let ashape = self.plan.value(a).shape.clone();
         let bshape = self.plan.value(b).shape.clone();
-        let need_a: Vec<IBox> = out_layout.boxes.iter().map(|ob| vec![ob[0], (0, ashape[1])]).collect();
+        let nd = node.shape.len();
+        // Rank r needs, of each operand, the batch entries its output box covers (broadcast
+        // axes: entry 0), its rows of `a` and all of `b`'s core matrix.
+        let need_of = |shape: &[usize], ob: &IBox, rows: bool| -> IBox {
+            let off = nd - shape.len();
+            shape
+                .iter()
+                .enumerate()
+                .map(|(j, &len)| {
+                    if j + 2 >= shape.len() {
+                        if rows && j + 2 == shape.len() { ob[nd - 2] } else { (0, len) }
+                    } else if len == 1 {
+                        (0, usize::from(ob[off + j].0 < ob[off + j].1))
+                    } else {
+                        ob[off + j]
+                    }
+                })
+                .collect()
+        };
+        let empty = |b: &IBox| b.iter().any(|(lo, hi)| lo >= hi);
+        let need_a: Vec<IBox> = out_layout.boxes.iter().map(|ob| if empty(ob) { vec![(0, 0); ashape.len()] } else { need_of(&ashape, ob, true) }).collect();
+        let need_b: Vec<IBox> = out_layout.boxes.iter().map(|ob| if empty(ob) { vec![(0, 0); bshape.len()] } else { need_of(&bshape, ob, false) }).collect();
         let a = self.ensure_boxes(a, need_a, false);
-        let b = self.ensure_boxes(b, vec![full_box(&bshape); self.ranks], false);
+        let b = self.ensure_boxes(b, need_b, false);
         let out = self.new_value(Value { shape: node.shape.clone(), dtype: node.dtype, layout: out_layout, source: None, node: Some(n) });
         self.values.insert(n, out);
         self.plan.steps.push(Step::MatMul { a, b, out });

@@ -5,7 +5,7 @@ use crate::buffer::{copy_region, read_scalar, write_scalar, LocalBuf};
 use crate::comm::Comm;
 use crate::matmul::matmul_local;
 use ir::kernel::{Call, Operand};
-use ir::layout::{box_numel, box_shape, flat_range, IBox};
+use ir::layout::{box_numel, box_shape, flat_range, local_strides, IBox};
 use ir::op::ReduceOp;
 use ir::shape::row_major_strides;
 use ir::{BufferId, Error, NodeId, Result, Scalar};
@@ -45,20 +45,7 @@ pub fn execute(plan: &Plan, comm: &dyn Comm, store: &mut RankStore) -> Result<Ve
             Step::Write { old, value, value_map, region, out, in_place } => {
                 ex.write(*old, *value, value_map, region, *out, *in_place, store)?
             }
-            Step::MatMul { a, b, out } => {
-                let (av, bv) = (ex.get(*a)?, ex.get(*b)?);
-                let ov = plan.value(*out);
-                let abox = &plan.value(*a).layout.boxes[ex.me];
-                let obox = &ov.layout.boxes[ex.me];
-                let mut o = LocalBuf::for_box(ov.dtype, obox)?;
-                let k = plan.value(*a).shape[1];
-                let n = ov.shape[1];
-                let rows = obox[0].1 - obox[0].0;
-                // The a buffer holds a box starting at the first row this rank needs.
-                let skip = (obox[0].0 - abox[0].0) * k;
-                matmul_local(&av, skip, &bv, &mut o, rows, k, n)?;
-                ex.values[out.0 as usize] = Some(Arc::new(o));
-            }
+            Step::MatMul { a, b, out } => ex.matmul(*a, *b, *out)?,
             Step::Free(v) => ex.values[v.0 as usize] = None,
         }
     }
@@ -73,6 +60,56 @@ pub fn execute(plan: &Plan, comm: &dyn Comm, store: &mut RankStore) -> Result<Ve
 impl Exec<'_> {
     fn get(&self, v: ValueId) -> Result<Arc<LocalBuf>> {
         self.values[v.0 as usize].clone().ok_or_else(|| Error::Internal(format!("value {v} used before it was computed")))
+    }
+
+    /// Batched product over this rank's output box: one gemm per batch entry.
+    fn matmul(&mut self, a: ValueId, b: ValueId, out: ValueId) -> Result<()> {
+        let me = self.me;
+        let (av, bv, ov) = (self.plan.value(a), self.plan.value(b), self.plan.value(out));
+        let (abuf, bbuf) = (self.get(a)?, self.get(b)?);
+        let (abox, bbox, obox) = (&av.layout.boxes[me], &bv.layout.boxes[me], &ov.layout.boxes[me]);
+        let mut o = LocalBuf::for_box(ov.dtype, obox)?;
+        let nd = ov.shape.len();
+        if box_numel(obox) > 0 {
+            let k = av.shape[av.shape.len() - 1];
+            let rows = obox[nd - 2].1 - obox[nd - 2].0;
+            let n = ov.shape[nd - 1];
+            let (ast, bst, ost) = (local_strides(abox), local_strides(bbox), local_strides(obox));
+            let batch: IBox = obox[..nd - 2].to_vec();
+            let mut idx: Vec<usize> = batch.iter().map(|r| r.0).collect();
+            loop {
+                // Offsets of this batch entry in each local buffer (broadcast axes stay at 0).
+                let off = |shape: &[usize], bx: &IBox, st: &[i64]| -> usize {
+                    let extra = nd - shape.len();
+                    (0..shape.len().saturating_sub(2))
+                        .map(|j| {
+                            let c = if shape[j] == 1 { 0 } else { idx[extra + j] };
+                            (c - bx[j].0) as i64 * st[j]
+                        })
+                        .sum::<i64>() as usize
+                };
+                let a_off = off(&av.shape, abox, &ast) + (obox[nd - 2].0 - abox[av.shape.len() - 2].0) * k;
+                let b_off = off(&bv.shape, bbox, &bst);
+                let o_off = (0..nd - 2).map(|j| (idx[j] - obox[j].0) as i64 * ost[j]).sum::<i64>() as usize;
+                matmul_local(&abuf, a_off, &bbuf, b_off, &mut o, o_off, rows, k, n)?;
+                let mut done = true;
+                let mut j = batch.len();
+                while j > 0 {
+                    j -= 1;
+                    idx[j] += 1;
+                    if idx[j] < batch[j].1 {
+                        done = false;
+                        break;
+                    }
+                    idx[j] = batch[j].0;
+                }
+                if done {
+                    break;
+                }
+            }
+        }
+        self.values[out.0 as usize] = Some(Arc::new(o));
+        Ok(())
     }
 
     fn redistribute(&mut self, src: ValueId, dst: ValueId) -> Result<()> {

@@ -16,16 +16,23 @@ extern "C" {
     fn cblas_zgemm(o: c_int, ta: c_int, tb: c_int, m: c_int, n: c_int, k: c_int, alpha: *const f64, a: *const f64, lda: c_int, b: *const f64, ldb: c_int, beta: *const f64, c: *mut f64, ldc: c_int);
 }
 
-/// `out[rows, n] = a[skip.., rows x k] @ b[k, n]`, all row-major.
-pub fn matmul_local(a: &LocalBuf, skip: usize, b: &LocalBuf, out: &mut LocalBuf, rows: usize, k: usize, n: usize) -> Result<()> {
+/// `out[o_off.., rows x n] = a[a_off.., rows x k] @ b[b_off.., k x n]`, all row-major, offsets
+/// in elements.
+#[allow(clippy::too_many_arguments)]
+pub fn matmul_local(a: &LocalBuf, a_off: usize, b: &LocalBuf, b_off: usize, out: &mut LocalBuf, o_off: usize, rows: usize, k: usize, n: usize) -> Result<()> {
     if rows == 0 || n == 0 {
         return Ok(());
     }
     let d = out.dtype;
     let isz = d.itemsize();
-    let ap = a.bytes()[skip * isz..].as_ptr();
-    let bp = b.bytes().as_ptr();
-    let cp = out.as_mut_ptr();
+    if k == 0 {
+        // An empty sum: zeros (the buffer starts zeroed, but be explicit for reused buffers).
+        out.bytes_mut()[o_off * isz..(o_off + rows * n) * isz].fill(0);
+        return Ok(());
+    }
+    let ap = a.bytes()[a_off * isz..].as_ptr();
+    let bp = b.bytes()[b_off * isz..].as_ptr();
+    let cp = out.bytes_mut()[o_off * isz..].as_mut_ptr();
     let (m_, n_, k_) = (rows as c_int, n as c_int, k as c_int);
     let lda = k.max(1) as c_int;
     let ldb = n.max(1) as c_int;
@@ -42,34 +49,35 @@ pub fn matmul_local(a: &LocalBuf, skip: usize, b: &LocalBuf, out: &mut LocalBuf,
                 let (one, zero) = ([1.0f64, 0.0], [0.0f64, 0.0]);
                 cblas_zgemm(ROW_MAJOR, NO_TRANS, NO_TRANS, m_, n_, k_, one.as_ptr(), ap as _, lda, bp as _, ldb, zero.as_ptr(), cp as _, n_)
             }
-            _ => return exact(a, skip, b, out, rows, k, n),
+            _ => return exact(a, a_off, b, b_off, out, o_off, rows, k, n),
         }
     }
     Ok(())
 }
 
-fn exact(a: &LocalBuf, skip: usize, b: &LocalBuf, out: &mut LocalBuf, rows: usize, k: usize, n: usize) -> Result<()> {
+#[allow(clippy::too_many_arguments)]
+fn exact(a: &LocalBuf, skip: usize, b: &LocalBuf, b_off: usize, out: &mut LocalBuf, o_off: usize, rows: usize, k: usize, n: usize) -> Result<()> {
     let d = out.dtype;
     for i in 0..rows {
         for j in 0..n {
             let s = match d {
-                DType::Bool => Scalar::Bool((0..k).any(|p| read_scalar(a.bytes(), d, skip + i * k + p).as_bool() && read_scalar(b.bytes(), d, p * n + j).as_bool())),
+                DType::Bool => Scalar::Bool((0..k).any(|p| read_scalar(a.bytes(), d, skip + i * k + p).as_bool() && read_scalar(b.bytes(), d, b_off + p * n + j).as_bool())),
                 d if d.kind() == ir::dtype::Kind::UInt => {
                     let mut acc = 0u64;
                     for p in 0..k {
-                        acc = acc.wrapping_add(read_scalar(a.bytes(), d, skip + i * k + p).as_u64().wrapping_mul(read_scalar(b.bytes(), d, p * n + j).as_u64()));
+                        acc = acc.wrapping_add(read_scalar(a.bytes(), d, skip + i * k + p).as_u64().wrapping_mul(read_scalar(b.bytes(), d, b_off + p * n + j).as_u64()));
                     }
                     Scalar::UInt(acc)
                 }
                 _ => {
                     let mut acc = 0i64;
                     for p in 0..k {
-                        acc = acc.wrapping_add(read_scalar(a.bytes(), d, skip + i * k + p).as_i64().wrapping_mul(read_scalar(b.bytes(), d, p * n + j).as_i64()));
+                        acc = acc.wrapping_add(read_scalar(a.bytes(), d, skip + i * k + p).as_i64().wrapping_mul(read_scalar(b.bytes(), d, b_off + p * n + j).as_i64()));
                     }
                     Scalar::Int(acc)
                 }
             };
-            write_scalar(out.bytes_mut(), d, i * n + j, s);
+            write_scalar(out.bytes_mut(), d, o_off + i * n + j, s);
         }
     }
     Ok(())

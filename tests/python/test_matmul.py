@@ -7,7 +7,6 @@ from hypothesis import strategies as st
 
 import starp.numpy as snp
 from _helpers import (
-    AGAINST_NUMPY,
     arrays,
     assert_same,
     check,
@@ -106,11 +105,7 @@ def test_matmul_result_before_write_keeps_value():
     assert_same(p, np.arange(6.0).reshape(2, 3) @ np.arange(6.0).reshape(2, 3).T)
 
 
-# Batched n-d matmul (beyond the 1-d / 2-d core, optional): an implementation
-# that does not support it yet may raise NotImplementedError (xfail); wrong
-# values or any other exception still fail.
-@pytest.mark.xfail(not AGAINST_NUMPY, raises=NotImplementedError, strict=False,
-                   reason="batched n-d matmul is optional")
+# Batched n-d matmul: batch axes broadcast as in NumPy.
 @pytest.mark.parametrize(
     "sa, sb",
     [((3, 2, 4), (4, 5)), ((3, 2, 4), (3, 4, 5)), ((1, 2, 4), (3, 4, 5)),

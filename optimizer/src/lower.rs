@@ -308,3 +308,147 @@ impl Lowerer<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ir::op::{BinaryOp, ReduceOp};
+    use ir::view::{IndexItem, ViewSpec};
+    use ir::{DType, Node, Scalar};
+
+    struct G {
+        g: Graph,
+        ranks: usize,
+        sources: BTreeMap<BufferId, Vec<usize>>,
+    }
+
+    impl G {
+        fn new(ranks: usize) -> G {
+            G { g: Graph::new(), ranks, sources: BTreeMap::new() }
+        }
+        fn source(&mut self, shape: &[usize]) -> NodeId {
+            let b = BufferId(self.sources.len() as u64);
+            self.sources.insert(b, shape.to_vec());
+            let n = self.g.add(Node { op: Op::Source(b), inputs: vec![], shape: shape.to_vec(), dtype: DType::F64 });
+            self.g.pin(n);
+            n
+        }
+        fn add(&mut self, op: Op, inputs: Vec<NodeId>, shape: &[usize]) -> NodeId {
+            self.g.add(Node { op, inputs, shape: shape.to_vec(), dtype: DType::F64 })
+        }
+        fn bin(&mut self, op: BinaryOp, a: NodeId, b: NodeId) -> NodeId {
+            let s = ir::shape::broadcast_shapes(&self.g.node(a).shape, &self.g.node(b).shape).unwrap();
+            self.add(Op::Binary(op), vec![a, b], &s)
+        }
+        fn scalar(&mut self, v: f64) -> NodeId {
+            self.add(Op::Fill(Scalar::Float(v)), vec![], &[])
+        }
+        fn plan(&mut self, root: NodeId) -> Plan {
+            self.g.pin(root);
+            let (ranks, sources) = (self.ranks, self.sources.clone());
+            let layout = move |b: BufferId| Layout::block0(&sources[&b], ranks);
+            lower_to_plan(&self.g, &[root], self.ranks, &layout).unwrap()
+        }
+    }
+
+    /// Fails with the plan printed, like tinygrad's check_schedule.
+    fn assert_kernels(p: &Plan, n: usize) {
+        assert_eq!(p.kernel_count(), n, "expected {n} kernel(s), got {}:\n{p}", p.kernel_count());
+    }
+
+    #[test]
+    fn squared_difference_sum_is_one_kernel() {
+        let mut t = G::new(1);
+        let (a, b) = (t.source(&[4, 5]), t.source(&[4, 5]));
+        let d = t.bin(BinaryOp::Sub, a, b);
+        let two = t.scalar(2.0);
+        let sq = t.bin(BinaryOp::Pow, d, two);
+        let s = t.add(Op::Reduce { op: ReduceOp::Sum, axes: vec![1], keepdims: false }, vec![sq], &[4]);
+        let p = t.plan(s);
+        assert_kernels(&p, 1);
+        assert_eq!(
+            p.to_string(),
+            "plan on 1 rank(s): 1 step(s), 1 kernel(s)\n\
+             \x20 v0: float64[4, 5] replicated <- buffer 0\n\
+             \x20 v1: float64[4, 5] replicated <- buffer 1\n\
+             \x20 0. kernel reduce(Local, 1 leaves) over [4, 5] (5 instrs) reads [v0, v1] -> [v2]\n\
+             \x20      v2: float64[4] replicated\n"
+        );
+    }
+
+    #[test]
+    fn a_shared_intermediate_is_computed_once() {
+        let mut t = G::new(1);
+        let a = t.source(&[8]);
+        let one = t.scalar(1.0);
+        let x = t.bin(BinaryOp::Add, a, one);
+        let y = t.bin(BinaryOp::Mul, x, x);
+        let p = t.plan(y);
+        assert_kernels(&p, 2);
+        // The intermediate is freed once its consumer ran.
+        assert!(p.steps.iter().any(|s| matches!(s, Step::Free(_))), "{p}");
+    }
+
+    #[test]
+    fn shifted_slices_move_one_halo_element() {
+        let mut t = G::new(2);
+        let a = t.source(&[10]);
+        let full = ViewSpec::identity(&[10]);
+        let hi = full.index(&[IndexItem::Slice(Some(1), None, None)]).unwrap();
+        let lo = full.index(&[IndexItem::Slice(None, Some(-1), None)]).unwrap();
+        let va = t.add(Op::View(hi), vec![a], &[9]);
+        let vb = t.add(Op::View(lo), vec![a], &[9]);
+        let d = t.bin(BinaryOp::Sub, va, vb);
+        let p = t.plan(d);
+        assert_kernels(&p, 1);
+        // Output rows 0..5 | 5..9; rank 0 needs a[1..6] (a[5] from rank 1), rank 1 needs a[5..9]
+        // and a[6..10] (a[5] is its own): exactly one float64 crosses.
+        assert_eq!(p.exchange_bytes().iter().sum::<usize>(), 8, "{p}");
+    }
+
+    #[test]
+    fn transposed_reads_are_an_all_to_all() {
+        let mut t = G::new(2);
+        let a = t.source(&[4, 4]);
+        let tr = ViewSpec::identity(&[4, 4]).transpose(None).unwrap();
+        let v = t.add(Op::View(tr), vec![a], &[4, 4]);
+        let one = t.scalar(1.0);
+        let s = t.bin(BinaryOp::Add, v, one);
+        let p = t.plan(s);
+        assert_kernels(&p, 1);
+        // Each rank keeps the 2x2 block it has and receives the other: 2 * 4 elements cross.
+        assert_eq!(p.exchange_bytes(), vec![2 * 4 * 8], "{p}");
+    }
+
+    #[test]
+    fn reducing_the_split_axis_gathers_leaf_partials() {
+        let mut t = G::new(3);
+        let a = t.source(&[7, 3]);
+        let s = t.add(Op::Reduce { op: ReduceOp::Sum, axes: vec![0], keepdims: false }, vec![a], &[3]);
+        let p = t.plan(s);
+        let k = p.steps.iter().find_map(|s| if let Step::Kernel(k) = s { Some(k) } else { None }).expect("a kernel");
+        let r = k.reduce.as_ref().unwrap();
+        assert_eq!(r.mode, ReduceMode::Gather);
+        // 7 * 1 reduced elements fit in one leaf: rank 0 computes it and reads every row.
+        assert_eq!(r.leaves, vec![(0, 1), (1, 1), (1, 1)]);
+        assert!(p.value(k.outputs[0]).layout.is_replicated(&[3]));
+    }
+
+    #[test]
+    fn elementwise_chain_stays_one_kernel_and_unchanged_when_nothing_fuses() {
+        let mut t = G::new(1);
+        let a = t.source(&[3]);
+        let mut x = a;
+        for _ in 0..50 {
+            let c = t.scalar(0.5);
+            x = t.bin(BinaryOp::Mul, x, c);
+        }
+        assert_kernels(&t.plan(x), 1);
+        let mut u = G::new(1);
+        let b = u.source(&[3]);
+        let m = u.add(Op::MatMul, vec![b, b], &[3]);
+        let p = u.plan(m);
+        assert_kernels(&p, 0);
+        assert!(matches!(p.steps[0], Step::MatMul { .. }));
+    }
+}

@@ -330,3 +330,35 @@ mod tests {
         assert!(g.is_empty());
     }
 }
+
+#[cfg(test)]
+mod serde_tests {
+    use super::*;
+    use crate::kernel::{Instr, InstrOp, Kernel};
+
+    #[test]
+    fn graphs_and_kernels_survive_a_round_trip() {
+        let mut g = Graph::new();
+        let a = g.add(Node { op: Op::Arange { start: Scalar::Int(0), step: Scalar::Int(2) }, inputs: vec![], shape: vec![5], dtype: DType::I64 });
+        let v = g.add(Node { op: Op::View(ViewSpec::identity(&[5]).transpose(None).unwrap()), inputs: vec![a], shape: vec![5], dtype: DType::I64 });
+        g.new_base(v);
+        let bytes = postcard::to_allocvec(&g).unwrap();
+        let back: Graph = postcard::from_bytes(&bytes).unwrap();
+        assert_eq!(crate::dump::text(&back, &[v]), crate::dump::text(&g, &[v]));
+        let k = Kernel {
+            ndim: 1,
+            inputs: vec![DType::F32],
+            params: vec![DType::F32],
+            body: vec![
+                Instr { op: InstrOp::Load(0), dtype: DType::F32 },
+                Instr { op: InstrOp::Param(0), dtype: DType::F32 },
+                Instr { op: InstrOp::Binary(crate::op::BinaryOp::Mul, 0, 1), dtype: DType::F32 },
+            ],
+            outputs: vec![2],
+            reduction: None,
+        };
+        let back: Kernel = postcard::from_bytes(&postcard::to_allocvec(&k).unwrap()).unwrap();
+        assert_eq!(back, k);
+        assert_eq!(back.dump(), k.dump());
+    }
+}

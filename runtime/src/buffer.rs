@@ -23,6 +23,16 @@ impl LocalBuf {
         Ok(LocalBuf { dtype, len, words })
     }
 
+    /// A buffer over existing words (from the pool); `words` must hold `len` elements.
+    pub fn from_words(dtype: DType, len: usize, words: Vec<u128>) -> LocalBuf {
+        debug_assert!(words.len() * 16 >= len * dtype.itemsize());
+        LocalBuf { dtype, len, words }
+    }
+
+    pub fn into_words(self) -> Vec<u128> {
+        self.words
+    }
+
     pub fn for_box(dtype: DType, b: &IBox) -> Result<LocalBuf> {
         LocalBuf::zeroed(dtype, numel(&box_shape(b)))
     }

@@ -2,6 +2,7 @@
 //! only where the plan says, and every rank can tell from the plan alone whether a step needs one.
 
 use crate::buffer::{copy_region, read_scalar, write_scalar, LocalBuf};
+use crate::buffer_pool::BufferPool;
 use crate::comm::Comm;
 use crate::matmul::matmul_local;
 use ir::kernel::{Call, Operand};
@@ -19,6 +20,7 @@ use std::sync::Arc;
 #[derive(Default)]
 pub struct RankStore {
     pub buffers: BTreeMap<BufferId, Arc<LocalBuf>>,
+    pub pool: BufferPool,
 }
 
 struct Exec<'a> {
@@ -26,6 +28,7 @@ struct Exec<'a> {
     comm: &'a dyn Comm,
     me: usize,
     values: Vec<Option<Arc<LocalBuf>>>,
+    pool: &'a mut BufferPool,
 }
 
 /// Runs `plan` on this rank; returns the local buffers of the plan's outputs.
@@ -37,7 +40,20 @@ pub fn execute(plan: &Plan, comm: &dyn Comm, store: &mut RankStore) -> Result<Ve
             values[i] = Some(buf.clone());
         }
     }
-    let mut ex = Exec { plan, comm, me: comm.rank(), values };
+    let mut pool = std::mem::take(&mut store.pool);
+    let r = run_steps(plan, comm, store, values, &mut pool);
+    store.pool = pool;
+    r
+}
+
+fn run_steps(
+    plan: &Plan,
+    comm: &dyn Comm,
+    store: &mut RankStore,
+    values: Vec<Option<Arc<LocalBuf>>>,
+    pool: &mut BufferPool,
+) -> Result<Vec<(NodeId, LocalBuf)>> {
+    let mut ex = Exec { plan, comm, me: comm.rank(), values, pool };
     for step in &plan.steps {
         match step {
             Step::Redistribute { src, dst } => ex.redistribute(*src, *dst)?,
@@ -46,7 +62,11 @@ pub fn execute(plan: &Plan, comm: &dyn Comm, store: &mut RankStore) -> Result<Ve
                 ex.write(*old, *value, value_map, region, *out, *in_place, store)?
             }
             Step::MatMul { a, b, out } => ex.matmul(*a, *b, *out)?,
-            Step::Free(v) => ex.values[v.0 as usize] = None,
+            Step::Free(v) => {
+                if let Some(Ok(buf)) = ex.values[v.0 as usize].take().map(Arc::try_unwrap) {
+                    ex.pool.give(buf);
+                }
+            }
         }
     }
     let mut out = Vec::new();
@@ -119,7 +139,7 @@ impl Exec<'_> {
         let need = &d.layout.boxes;
         let transfers = plan_redistribution(&have, need);
         let sbuf = self.get(src)?;
-        let mut out = LocalBuf::for_box(d.dtype, &need[self.me])?;
+        let mut out = self.pool.take(d.dtype, box_numel(&need[self.me]))?;
         let isz = d.dtype.itemsize();
         if transfers.iter().any(|t| t.src != t.dst) {
             let mut send: Vec<Vec<u8>> = vec![Vec::new(); self.comm.size()];
@@ -163,7 +183,7 @@ impl Exec<'_> {
             let mut outs = Vec::new();
             for o in &k.outputs {
                 let v = self.plan.value(*o);
-                outs.push(LocalBuf::for_box(v.dtype, &v.layout.boxes[me])?);
+                outs.push(self.pool.take(v.dtype, box_numel(&v.layout.boxes[me]))?);
             }
             if box_numel(bx) > 0 || bx.is_empty() {
                 let ops: Vec<Operand> = outs

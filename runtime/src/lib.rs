@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod buffer;
+pub mod buffer_pool;
 pub mod comm;
 pub mod executor;
 pub mod matmul;

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import starp.numpy as snp
-from _helpers import to_numpy, to_starp
+from _helpers import AGAINST_NUMPY, to_numpy, to_starp
 
 AxisError = np.exceptions.AxisError
 
@@ -309,3 +309,14 @@ def test_errors_do_not_break_the_session():
         with pytest.raises((ValueError, IndexError)):
             bad()
     np.testing.assert_array_equal(to_numpy(a * 2), np.full((2, 3), 2.0))
+
+
+def test_allocation_failure_is_memory_error():
+    """An array too large for the machine is a MemoryError at compute, not an abort."""
+    if AGAINST_NUMPY:
+        pytest.skip("NumPy raises at creation")
+    big = snp.zeros(10**13)  # 80 TB
+    with pytest.raises(MemoryError):
+        big.compute()
+    # The session still works afterwards.
+    np.testing.assert_array_equal(to_numpy(snp.ones(3) * 2), np.full(3, 2.0))

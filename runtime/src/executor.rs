@@ -112,18 +112,7 @@ impl Exec<'_> {
                 let b_off = off(&bv.shape, bbox, &bst);
                 let o_off = (0..nd - 2).map(|j| (idx[j] - obox[j].0) as i64 * ost[j]).sum::<i64>() as usize;
                 matmul_local(&abuf, a_off, &bbuf, b_off, &mut o, o_off, rows, k, n)?;
-                let mut done = true;
-                let mut j = batch.len();
-                while j > 0 {
-                    j -= 1;
-                    idx[j] += 1;
-                    if idx[j] < batch[j].1 {
-                        done = false;
-                        break;
-                    }
-                    idx[j] = batch[j].0;
-                }
-                if done {
+                if !next_index(&mut idx, &batch) {
                     break;
                 }
             }
@@ -306,7 +295,6 @@ impl Exec<'_> {
         let rmap = view_map(region, &ov.shape);
         let pb = preimage(&rmap, region, owned, &ov.shape);
         if box_numel(&pb) > 0 {
-            let n = pb.len();
             let mut idx: Vec<usize> = pb.iter().map(|r| r.0).collect();
             let dst = buf.bytes_mut();
             loop {
@@ -320,19 +308,7 @@ impl Exec<'_> {
                     let (s, t) = (src as usize * isz, (target as usize - f0) * isz);
                     dst[t..t + isz].copy_from_slice(&vbuf.bytes()[s..s + isz]);
                 }
-                // Odometer; a 0-d region has exactly one element.
-                let mut done = true;
-                let mut k = n;
-                while k > 0 {
-                    k -= 1;
-                    idx[k] += 1;
-                    if idx[k] < pb[k].1 {
-                        done = false;
-                        break;
-                    }
-                    idx[k] = pb[k].0;
-                }
-                if done {
+                if !next_index(&mut idx, &pb) {
                     break;
                 }
             }
@@ -340,6 +316,19 @@ impl Exec<'_> {
         self.values[out.0 as usize] = Some(Arc::new(buf));
         Ok(())
     }
+}
+
+/// Advances `idx` through `b` in row-major order; false after the last index (a 0-d box has
+/// exactly one).
+fn next_index(idx: &mut [usize], b: &IBox) -> bool {
+    for k in (0..idx.len()).rev() {
+        idx[k] += 1;
+        if idx[k] < b[k].1 {
+            return true;
+        }
+        idx[k] = b[k].0;
+    }
+    false
 }
 
 /// Pairwise combination of leaves `[lo, hi)` in a shape fixed by the leaf count alone.

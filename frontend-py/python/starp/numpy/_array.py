@@ -105,6 +105,18 @@ def _iop(name):
     return f
 
 
+def _reduction(op, with_dtype=False):
+    """A reduction method with NumPy's signature (sum and prod also take dtype=)."""
+    if with_dtype:
+        def f(self, axis=None, dtype=None, out=None, keepdims=False):
+            return self._reduce(op, axis, keepdims, dtype, out)
+    else:
+        def f(self, axis=None, out=None, keepdims=False):
+            return self._reduce(op, axis, keepdims, None, out)
+    f.__name__ = op
+    return f
+
+
 class ndarray:
     """A lazy, possibly distributed n-dimensional array with NumPy's semantics."""
 
@@ -336,29 +348,14 @@ class ndarray:
         a = self if dtype is None else self.astype(dtype)
         return wrap(self._s.reduce(op, a._a, _axis(axis), bool(keepdims)), self._s)
 
-    def sum(self, axis=None, dtype=None, out=None, keepdims=False):
-        return self._reduce("sum", axis, keepdims, dtype, out)
-
-    def prod(self, axis=None, dtype=None, out=None, keepdims=False):
-        return self._reduce("prod", axis, keepdims, dtype, out)
-
-    def min(self, axis=None, out=None, keepdims=False):
-        return self._reduce("min", axis, keepdims, None, out)
-
-    def max(self, axis=None, out=None, keepdims=False):
-        return self._reduce("max", axis, keepdims, None, out)
-
-    def any(self, axis=None, out=None, keepdims=False):
-        return self._reduce("any", axis, keepdims, None, out)
-
-    def all(self, axis=None, out=None, keepdims=False):
-        return self._reduce("all", axis, keepdims, None, out)
-
-    def argmin(self, axis=None, out=None, keepdims=False):
-        return self._reduce("argmin", axis, keepdims, None, out)
-
-    def argmax(self, axis=None, out=None, keepdims=False):
-        return self._reduce("argmax", axis, keepdims, None, out)
+    sum = _reduction("sum", with_dtype=True)
+    prod = _reduction("prod", with_dtype=True)
+    min = _reduction("min")
+    max = _reduction("max")
+    any = _reduction("any")
+    all = _reduction("all")
+    argmin = _reduction("argmin")
+    argmax = _reduction("argmax")
 
     def mean(self, axis=None, dtype=None, out=None, keepdims=False):
         _no_out(out)

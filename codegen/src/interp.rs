@@ -6,7 +6,7 @@
 //! per element. Columns live in slots reused once their last user has run, which keeps long
 //! bodies in cache.
 
-mod math;
+pub(crate) mod math;
 mod memory;
 mod reduce;
 mod values;

@@ -28,6 +28,41 @@ pub enum Error {
 
 pub type Result<T> = std::result::Result<T, Error>;
 
+impl Error {
+    /// A one-line form that `decode` turns back into the same error (to agree across ranks).
+    pub fn encode(&self) -> String {
+        let (k, m) = match self {
+            Error::Value(m) => ("Value", m),
+            Error::Type(m) => ("Type", m),
+            Error::Index(m) => ("Index", m),
+            Error::Axis(m) => ("Axis", m),
+            Error::Overflow(m) => ("Overflow", m),
+            Error::Memory(m) => ("Memory", m),
+            Error::LinAlg(m) => ("LinAlg", m),
+            Error::NotImplemented(m) => ("NotImplemented", m),
+            Error::Internal(m) => ("Internal", m),
+        };
+        format!("{k}:{m}")
+    }
+
+    pub fn decode(s: &str) -> Option<Error> {
+        let (k, m) = s.split_once(':')?;
+        let m = m.to_string();
+        Some(match k {
+            "Value" => Error::Value(m),
+            "Type" => Error::Type(m),
+            "Index" => Error::Index(m),
+            "Axis" => Error::Axis(m),
+            "Overflow" => Error::Overflow(m),
+            "Memory" => Error::Memory(m),
+            "LinAlg" => Error::LinAlg(m),
+            "NotImplemented" => Error::NotImplemented(m),
+            "Internal" => Error::Internal(m),
+            _ => return None,
+        })
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

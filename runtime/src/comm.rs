@@ -109,3 +109,60 @@ mod tests {
         assert!(c1.alltoallv(vec![vec![], vec![]]).is_err());
     }
 }
+
+/// What a session needs when this process is one rank of an SPMD job (every rank runs the same
+/// program): collectives for results, and agreement so that all ranks fail together.
+pub trait SpmdComm: Comm {
+    /// `data` from `root`, on every rank.
+    fn broadcast_bytes(&self, root: usize, data: Vec<u8>) -> Result<Vec<u8>>;
+    /// Ok on every rank if every rank is ok; otherwise the same error (the first failing rank's
+    /// message) on every rank.
+    fn agree_status(&self, ok: bool, message: &str) -> Result<()>;
+    /// Checks that every rank planned the same thing (the hash of its plan).
+    fn agree_hash(&self, h: u64) -> Result<()>;
+}
+
+/// Default implementations in terms of `alltoallv`, shared by in-process ranks and tests.
+pub fn broadcast_via_alltoall(c: &dyn Comm, root: usize, data: Vec<u8>) -> Result<Vec<u8>> {
+    let send = (0..c.size()).map(|_| if c.rank() == root { data.clone() } else { Vec::new() }).collect();
+    let mut recv = c.alltoallv(send)?;
+    Ok(std::mem::take(&mut recv[root]))
+}
+
+pub fn agree_status_via_allgather(c: &dyn Comm, ok: bool, message: &str) -> Result<()> {
+    let mut msg = vec![u8::from(ok)];
+    msg.extend_from_slice(message.as_bytes());
+    let all = c.allgather(msg)?;
+    for (r, m) in all.iter().enumerate() {
+        if m.first() == Some(&0) {
+            let text = String::from_utf8_lossy(&m[1..]).into_owned();
+            return Err(Error::decode(&text).unwrap_or_else(|| Error::Internal(format!("rank {r} failed: {text}"))));
+        }
+    }
+    Ok(())
+}
+
+pub fn agree_hash_via_allgather(c: &dyn Comm, h: u64) -> Result<()> {
+    let all = c.allgather(h.to_le_bytes().to_vec())?;
+    let hs: Vec<u64> = all.iter().map(|b| u64::from_le_bytes(b[..8].try_into().unwrap_or([0; 8]))).collect();
+    let bad: Vec<usize> = (0..hs.len()).filter(|&r| hs[r] != hs[0]).collect();
+    if bad.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Internal(format!(
+            "ranks {bad:?} planned a different computation than rank 0: every rank must run the same program (SPMD)"
+        )))
+    }
+}
+
+impl SpmdComm for InProcComm {
+    fn broadcast_bytes(&self, root: usize, data: Vec<u8>) -> Result<Vec<u8>> {
+        broadcast_via_alltoall(self, root, data)
+    }
+    fn agree_status(&self, ok: bool, message: &str) -> Result<()> {
+        agree_status_via_allgather(self, ok, message)
+    }
+    fn agree_hash(&self, h: u64) -> Result<()> {
+        agree_hash_via_allgather(self, h)
+    }
+}

@@ -179,6 +179,17 @@ fn round_range(len: usize, chunk: usize, k: usize) -> std::ops::Range<usize> {
     start..start.saturating_add(chunk).min(len)
 }
 
+/// A pointer to pass MPI for a buffer. An empty Vec's pointer is `NonNull::dangling()`, which for
+/// bytes is `(void *) 1`: OpenMPI's `MPI_IN_PLACE`. Empty buffers get a real (unused) address.
+fn send_ptr(buf: &[u8]) -> *const c_void {
+    static EMPTY: u8 = 0;
+    if buf.is_empty() { &EMPTY as *const u8 as *const c_void } else { buf.as_ptr() as *const c_void }
+}
+
+fn recv_ptr(buf: &mut [u8], empty: &mut u8) -> *mut c_void {
+    if buf.is_empty() { empty as *mut u8 as *mut c_void } else { buf.as_mut_ptr() as *mut c_void }
+}
+
 /// Exclusive prefix sums as C ints (the caller has bounded the total).
 fn displs(counts: &[c_int]) -> Vec<c_int> {
     counts
@@ -301,13 +312,15 @@ impl MpiComm {
         let (sdispls, rdispls) = (displs(scounts), displs(rcounts));
         debug_assert!(scounts.iter().map(|&c| c as usize).sum::<usize>() <= send.len());
         debug_assert!(rcounts.iter().map(|&c| c as usize).sum::<usize>() <= recv.len());
+        let mut empty = 0u8;
+        let rptr = recv_ptr(recv, &mut empty);
         self.call("MPI_Alltoallv", || unsafe {
             ffi::MPI_Alltoallv(
-                send.as_ptr() as *const c_void,
+                send_ptr(send),
                 scounts.as_ptr(),
                 sdispls.as_ptr(),
                 ffi::RSMPI_UINT8_T,
-                recv.as_mut_ptr() as *mut c_void,
+                rptr,
                 rcounts.as_ptr(),
                 rdispls.as_ptr(),
                 ffi::RSMPI_UINT8_T,
@@ -320,12 +333,14 @@ impl MpiComm {
         let rdispls = displs(rcounts);
         let scount = c_count(send.len(), "MPI_Allgatherv")?;
         debug_assert!(rcounts.iter().map(|&c| c as usize).sum::<usize>() <= recv.len());
+        let mut empty = 0u8;
+        let rptr = recv_ptr(recv, &mut empty);
         self.call("MPI_Allgatherv", || unsafe {
             ffi::MPI_Allgatherv(
-                send.as_ptr() as *const c_void,
+                send_ptr(send),
                 scount,
                 ffi::RSMPI_UINT8_T,
-                recv.as_mut_ptr() as *mut c_void,
+                rptr,
                 rcounts.as_ptr(),
                 rdispls.as_ptr(),
                 ffi::RSMPI_UINT8_T,

@@ -4,7 +4,7 @@
 //! in-process communicator, exactly as MPI ranks will; one rank runs on the caller's thread.
 
 use crate::buffer::LocalBuf;
-use crate::comm::SoloComm;
+use crate::comm::{SoloComm, SpmdComm};
 use crate::executor::{execute, RankStore};
 use crate::rank_pool::RankPool;
 use ir::layout::{flat_range, Layout};
@@ -44,13 +44,21 @@ pub struct Stats {
     pub bytes_moved: u64,
 }
 
+/// Where a session's ranks run.
+enum Engine {
+    /// One rank, on the caller's thread.
+    Solo(RankStore),
+    /// P in-process ranks (threads), each with its own store.
+    Threads(RankPool),
+    /// This process is one rank of an SPMD job (MPI): it holds only its own store, and every
+    /// rank runs the same program, so each plans for itself and checks that all agree.
+    Spmd { comm: Box<dyn SpmdComm>, store: RankStore },
+}
+
 pub struct Session {
     pub graph: Graph,
     ranks: usize,
-    /// Rank 0's store when running one rank on the caller's thread.
-    solo: RankStore,
-    /// Rank threads when running several.
-    pool: Option<RankPool>,
+    engine: Engine,
     infos: BTreeMap<BufferId, BufInfo>,
     next_buffer: u64,
     /// Pending nodes after which the graph is computed (a loop must not grow it forever).
@@ -67,8 +75,7 @@ impl Session {
         Ok(Session {
             graph: Graph::new(),
             ranks,
-            solo: RankStore::default(),
-            pool: if ranks > 1 { Some(RankPool::new(ranks)?) } else { None },
+            engine: if ranks > 1 { Engine::Threads(RankPool::new(ranks)?) } else { Engine::Solo(RankStore::default()) },
             infos: BTreeMap::new(),
             next_buffer: 0,
             budget: 2000,
@@ -173,7 +180,7 @@ impl Session {
         let nout = plan.outputs.len();
         let ids: Vec<BufferId> = (0..nout).map(|i| BufferId(self.next_buffer + i as u64)).collect();
         self.next_buffer += nout as u64;
-        for (r, rank_outs) in outs.into_iter().enumerate() {
+        for (r, rank_outs) in outs {
             for (i, (_, buf)) in rank_outs.into_iter().enumerate() {
                 let id = ids[i];
                 self.with_store(r, |s| s.buffers.insert(id, Arc::new(buf)));
@@ -194,28 +201,64 @@ impl Session {
         lower_to_plan(&self.graph, roots, self.ranks, &layout_of)
     }
 
-    /// Runs a plan on every rank; returns each rank's outputs.
-    fn run(&mut self, plan: &Plan) -> Result<Vec<Vec<(NodeId, LocalBuf)>>> {
-        match &self.pool {
-            None => {
-                let solo = &mut self.solo;
-                let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| execute(plan, &SoloComm, solo)));
-                Ok(vec![r.map_err(panic_error)??])
+    /// Runs a plan on the ranks of this process; returns each local rank's outputs, by rank.
+    fn run(&mut self, plan: &Plan) -> Result<Vec<(usize, Vec<(NodeId, LocalBuf)>)>> {
+        match &mut self.engine {
+            Engine::Solo(store) => {
+                let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| execute(plan, &SoloComm, store)));
+                Ok(vec![(0, r.map_err(panic_error)??)])
             }
-            Some(pool) => pool.run(Arc::new(plan.clone())),
+            Engine::Threads(pool) => Ok(pool.run(Arc::new(plan.clone()))?.into_iter().enumerate().collect()),
+            Engine::Spmd { comm, store } => {
+                comm.agree_hash(plan_hash(plan))?;
+                let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| execute(plan, comm.as_ref(), store)));
+                let r = r.map_err(panic_error).and_then(|r| r);
+                let status = match &r {
+                    Ok(_) => comm.agree_status(true, ""),
+                    Err(e) => comm.agree_status(false, &e.encode()),
+                };
+                status?;
+                Ok(vec![(comm.rank(), r?)])
+            }
         }
     }
 
-    fn with_store<T>(&mut self, r: usize, f: impl FnOnce(&mut RankStore) -> T) -> T {
-        match &self.pool {
-            None => f(&mut self.solo),
-            Some(p) => f(&mut p.stores[r].lock().unwrap_or_else(|e| e.into_inner())),
+    /// Runs `f` on rank r's store if this process holds it.
+    fn with_store<T>(&mut self, r: usize, f: impl FnOnce(&mut RankStore) -> T) -> Option<T> {
+        match &mut self.engine {
+            Engine::Solo(s) => Some(f(s)),
+            Engine::Threads(p) => Some(f(&mut p.stores[r].lock().unwrap_or_else(|e| e.into_inner()))),
+            Engine::Spmd { comm, store } => (comm.rank() == r).then(|| f(store)),
         }
     }
 
     fn with_stores(&mut self, mut f: impl FnMut(usize, &mut RankStore)) {
         for r in 0..self.ranks {
             self.with_store(r, |s| f(r, s));
+        }
+    }
+
+    /// This process's rank in an SPMD job (0 otherwise).
+    pub fn rank(&self) -> usize {
+        match &self.engine {
+            Engine::Spmd { comm, .. } => comm.rank(),
+            _ => 0,
+        }
+    }
+
+    /// A session that is one rank of an SPMD job over `comm`.
+    pub fn spmd(comm: Box<dyn SpmdComm>) -> Result<Session> {
+        let mut s = Session::new(1)?;
+        s.ranks = comm.size();
+        s.engine = Engine::Spmd { comm, store: RankStore::default() };
+        Ok(s)
+    }
+
+    /// Bytes of rank `root`, on every rank of the process group.
+    pub fn broadcast_bytes(&self, root: usize, data: Vec<u8>) -> Result<Vec<u8>> {
+        match &self.engine {
+            Engine::Spmd { comm, .. } => comm.broadcast_bytes(root, data),
+            _ => Ok(data),
         }
     }
 
@@ -234,7 +277,8 @@ impl Session {
         };
         let info = self.infos[&b].clone();
         if self.ranks == 1 || info.layout.is_replicated(&info.shape) {
-            return Ok(self.with_store(0, |s| s.buffers[&b].bytes().to_vec()));
+            let me = self.rank();
+            return self.with_store(me, |s| s.buffers[&b].bytes().to_vec()).ok_or_else(|| Error::Internal("no local store".into()));
         }
         // The same planner as every other exchange: everything to rank 0.
         let src = Value { shape: info.shape.clone(), dtype: info.dtype, layout: info.layout.clone(), source: Some(b), node: None };
@@ -246,9 +290,10 @@ impl Session {
             outputs: vec![(node, ValueId(1))],
         };
         self.stats.bytes_moved += plan.exchange_bytes().iter().sum::<usize>() as u64;
-        let mut outs = self.run(&plan)?;
-        let (_, buf) = outs.swap_remove(0).pop().expect("rank 0 output");
-        Ok(buf.bytes().to_vec())
+        let outs = self.run(&plan)?;
+        // Rank 0 holds the array; in an SPMD job every rank gets it (as NumPy would compute it).
+        let mine = outs.into_iter().find(|(r, _)| *r == 0).and_then(|(_, mut o)| o.pop()).map(|(_, b)| b.bytes().to_vec());
+        self.broadcast_bytes(0, mine.unwrap_or_default())
     }
 
     /// Computes every live array that has pending work once the graph passes the node budget.
@@ -271,6 +316,13 @@ impl Session {
     pub fn live_buffers(&self) -> usize {
         self.infos.len()
     }
+}
+
+/// A hash of a plan that is the same on every rank that planned the same computation.
+fn plan_hash(plan: &Plan) -> u64 {
+    let bytes = postcard::to_allocvec(plan).unwrap_or_default();
+    // FNV-1a: stable across processes and builds, unlike std's hasher.
+    bytes.iter().fold(0xcbf29ce484222325u64, |h, &b| (h ^ b as u64).wrapping_mul(0x100000001b3))
 }
 
 pub(crate) fn panic_error(p: Box<dyn std::any::Any + Send>) -> Error {

@@ -395,6 +395,10 @@ impl PySession {
         with(py, &self.inner, |s| Ok(s.dot(a)))
     }
 
+    fn entropy_seed(&self, py: Python<'_>) -> PyResult<u64> {
+        with(py, &self.inner, |s| s.entropy_seed())
+    }
+
     fn stats(&self, py: Python<'_>) -> PyResult<(u64, u64, u64, usize, usize)> {
         with(py, &self.inner, |s| {
             s.collect();

@@ -382,3 +382,12 @@ impl Session {
         r
     }
 }
+
+impl Session {
+    /// A seed for an unseeded generator: from the OS on rank 0, the same on every rank.
+    pub fn entropy_seed(&self) -> Result<u64> {
+        let mine = crate::api::random::RngState::from_entropy().seed;
+        let b = self.broadcast_bytes(0, mine.to_le_bytes().to_vec())?;
+        Ok(u64::from_le_bytes(b[..8].try_into().map_err(|_| Error::Internal("short seed broadcast".into()))?))
+    }
+}

@@ -10,9 +10,14 @@ from starp.numpy._array import dtype_name, wrap
 _legacy = {"rng": None}
 
 
+def _new_rng(seed):
+    # An unseeded stream takes its seed from rank 0, so every rank draws the same numbers.
+    return _core.Rng(current_session().entropy_seed() if seed is None else int(seed))
+
+
 def _rng():
     if _legacy["rng"] is None:
-        _legacy["rng"] = _core.Rng(None)
+        _legacy["rng"] = _new_rng(None)
     return _legacy["rng"]
 
 
@@ -33,7 +38,7 @@ def _draw(rng, kind, size, p0, p1, dtype):
 
 
 def seed(seed=None):
-    _legacy["rng"] = _core.Rng(None if seed is None else int(seed))
+    _legacy["rng"] = _new_rng(seed)
 
 
 def rand(*shape):
@@ -77,7 +82,7 @@ class Generator:
     """NumPy's Generator interface over a Philox stream."""
 
     def __init__(self, seed=None):
-        self._rng = _core.Rng(None if seed is None else int(seed))
+        self._rng = _new_rng(seed)
 
     def random(self, size=None, dtype=_np.float64):
         return _draw(self._rng, "uniform", size, 0.0, 1.0, dtype)

@@ -5,7 +5,7 @@
 //! `STARP_MPI_CHECK_BIG=1` adds messages larger than 2 GiB (needs P >= 2 and about 5 GiB per rank).
 
 use ir::Error;
-use starp_runtime::comm::Comm;
+use starp_runtime::comm::{Comm, SpmdComm};
 use starp_runtime::mpi_comm::{self, MpiComm, DEFAULT_ROUND_BYTES};
 use std::time::Instant;
 
@@ -32,7 +32,7 @@ fn pattern(s: usize, d: usize, len: usize, salt: usize) -> Vec<u8> {
 
 /// Uneven sizes: empty messages, and the last rank sends nothing at all.
 fn uneven(s: usize, d: usize, p: usize, scale: usize) -> usize {
-    if p > 1 && s == p - 1 || (s + 2 * d + 1) % 3 == 0 {
+    if (p > 1 && s == p - 1) || (s + 2 * d + 1).is_multiple_of(3) {
         0
     } else {
         (s * 5 + d * 11) % 17 * scale + s + 1
@@ -57,6 +57,8 @@ fn check_alltoallv(comm: &MpiComm, sizes: Sizes, scale: usize, salt: usize, what
 
     let got = ok(comm, comm.alltoallv(send.clone()), what);
     check!(comm, got == expect, "{what}: alltoallv received the wrong bytes (sizes {:?})", got.iter().map(Vec::len).collect::<Vec<_>>());
+    let got = ok(comm, comm.alltoallv_via_packing(send.clone()), what);
+    check!(comm, got == expect, "{what}: alltoallv_via_packing received the wrong bytes");
 
     let counts: Vec<usize> = send.iter().map(Vec::len).collect();
     let packed: Vec<u8> = send.concat();
@@ -123,18 +125,19 @@ fn big(comm: &MpiComm) {
     let n: usize = (9 << 28) + 12345; // 2.25 GiB + a bit
     let byte = |i: usize| (i % 251) as u8 ^ 0x5a;
     let t = Instant::now();
-    let send: Vec<Vec<u8>> = (0..p).map(|d| if r == 0 && d == 1 { (0..n).map(byte).collect() } else { vec![r as u8; d % 2] }).collect();
-    let got = ok(comm, comm.alltoallv(send), "big alltoallv");
-    if r == 1 {
-        check!(comm, got[0].len() == n, "big alltoallv: {} bytes from rank 0", got[0].len());
-        check!(comm, got[0].iter().enumerate().all(|(i, &b)| b == byte(i)), "big alltoallv: wrong bytes");
-    }
-    for (s, m) in got.iter().enumerate() {
-        if !(s == 0 && r == 1) {
-            check!(comm, *m == vec![s as u8; r % 2], "big alltoallv: small message from {s}");
+    for packing in [false, true] {
+        let send: Vec<Vec<u8>> = (0..p).map(|d| if r == 0 && d == 1 { (0..n).map(byte).collect() } else { vec![r as u8; d % 2] }).collect();
+        let got = ok(comm, if packing { comm.alltoallv_via_packing(send) } else { comm.alltoallv(send) }, "big alltoallv");
+        if r == 1 {
+            check!(comm, got[0].len() == n, "big alltoallv: {} bytes from rank 0", got[0].len());
+            check!(comm, got[0].iter().enumerate().all(|(i, &b)| b == byte(i)), "big alltoallv (packing {packing}): wrong bytes");
+        }
+        for (s, m) in got.iter().enumerate() {
+            if !(s == 0 && r == 1) {
+                check!(comm, *m == vec![s as u8; r % 2], "big alltoallv: small message from {s}");
+            }
         }
     }
-    drop(got);
     let data = if r == 0 { (0..n).map(byte).collect() } else { Vec::new() };
     let got = ok(comm, comm.broadcast_bytes(0, data), "big broadcast");
     check!(comm, got.len() == n && got.iter().enumerate().all(|(i, &b)| b == byte(i)), "big broadcast: wrong bytes");
@@ -172,9 +175,15 @@ fn main() {
     // Agreements: nobody fails; one rank fails; two ranks fail with a typed error.
     ok(&comm, comm.agree_status(true, ""), "agree_status, all ok");
     let e = comm.agree_status(r != p - 1, &format!("boom on rank {r}"));
-    let expect = Error::Internal(format!("rank {}: boom on rank {}", p - 1, p - 1));
+    let expect = Error::Internal(format!("rank {} failed: boom on rank {}", p - 1, p - 1));
     check!(&comm, e.as_ref().err() == Some(&expect), "agree_status: got {e:?}, expected Err({expect:?})");
     same_everywhere(&comm, &e.unwrap_err(), "agree_status");
+    // Through the session's trait, with an encoded error (what sessions pass): the same kind everywhere.
+    let spmd: &dyn SpmdComm = &comm;
+    let fails = r == p - 1 || r == p / 2;
+    let e = spmd.agree_status(!fails, &Error::Value(format!("bad shape on rank {r}")).encode());
+    let expect = Error::Value(format!("bad shape on rank {}", p / 2));
+    check!(&comm, e.as_ref().err() == Some(&expect), "SpmdComm::agree_status: got {e:?}, expected Err({expect:?})");
     let mine: ir::Result<u32> = if r == p / 2 || r == p - 1 { Err(Error::LinAlg(format!("Singular matrix (rank {r})"))) } else { Ok(7) };
     let e = comm.agree_result(mine);
     let expect = Error::LinAlg(format!("Singular matrix (rank {})", p / 2));
@@ -215,17 +224,28 @@ fn main() {
     let mb8 = 8 << 20;
     let msgs: Vec<Vec<u8>> = (0..p).map(|d| vec![d as u8; mb8]).collect();
     let t_vec = time_max(&comm, 7, || msgs.clone(), |send| ok(&comm, comm.alltoallv(send), "timed alltoallv"));
+    let t_pack = time_max(&comm, 7, || msgs.clone(), |send| ok(&comm, comm.alltoallv_via_packing(send), "timed alltoallv_via_packing"));
+    // What alltoallv pays besides moving bytes: freeing the messages sent, and fresh receive
+    // buffers (page faults) written once.
+    let t_alloc = time_max(&comm, 7, || msgs.clone(), |send| {
+        drop(send);
+        (0..p).map(|_| vec![1u8; mb8]).collect::<Vec<_>>()
+    });
     let packed = msgs.concat();
     let counts = vec![mb8; p];
     let t_packed = time_max(&comm, 7, || (), |()| ok(&comm, comm.alltoallv_packed(&packed, &counts), "timed alltoallv_packed"));
     if r == 0 {
         let gb = (p * mb8) as f64 / 1e9;
         println!(
-            "mpi_comm_check: alltoallv of {p} x 8 MB per rank: {:.1} ms ({:.2} GB/s sent per rank); \
-             alltoallv_packed {:.1} ms",
+            "mpi_comm_check: alltoallv of {p} x 8 MB per rank (median of 7, slowest rank): {:.1} ms \
+             ({:.2} GB/s sent per rank); via packing + MPI_Alltoallv {:.1} ms; \
+             alltoallv_packed (one borrowed buffer) {:.1} ms; freeing the sent and filling fresh \
+             receive buffers alone {:.1} ms",
             t_vec * 1e3,
             gb / t_vec,
+            t_pack * 1e3,
             t_packed * 1e3,
+            t_alloc * 1e3,
         );
         println!(
             "mpi_comm_check: {} local ranks, threading {:?}",

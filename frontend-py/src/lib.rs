@@ -248,6 +248,30 @@ impl PySession {
         Ok(PySession { inner: Arc::new(Mutex::new(s)), drops })
     }
 
+    /// A session that is this process's rank of the MPI job it was launched in by mpirun;
+    /// None when not launched by mpirun (or built without MPI).
+    #[staticmethod]
+    fn mpi(py: Python<'_>) -> PyResult<Option<PySession>> {
+        #[cfg(feature = "mpi")]
+        {
+            let Some(comm) = runtime::mpi_comm::init() else { return Ok(None) };
+            let s = Session::spmd(Box::new(comm)).map_err(|e| errors::to_py(py, e))?;
+            let drops = s.drops.clone();
+            Ok(Some(PySession { inner: Arc::new(Mutex::new(s)), drops }))
+        }
+        #[cfg(not(feature = "mpi"))]
+        {
+            let _ = py;
+            Ok(None)
+        }
+    }
+
+    /// This process's rank (0 unless it is one rank of an MPI job).
+    #[getter]
+    fn rank(&self) -> usize {
+        self.inner.lock().map(|s| s.rank()).unwrap_or(0)
+    }
+
     #[getter]
     fn ranks(&self) -> usize {
         self.inner.lock().map(|s| s.ranks()).unwrap_or(1)
@@ -407,8 +431,36 @@ impl PySession {
     }
 }
 
+/// Whether this process was started by mpirun (a rank of an SPMD job).
+#[pyfunction]
+fn launched_by_mpirun() -> bool {
+    #[cfg(feature = "mpi")]
+    return runtime::mpi_comm::launched_by_mpirun();
+    #[cfg(not(feature = "mpi"))]
+    false
+}
+
+/// Finalizes MPI (from an atexit hook; mpirun reports failure for jobs that do not).
+#[pyfunction]
+fn mpi_finalize() {
+    #[cfg(feature = "mpi")]
+    runtime::mpi_comm::finalize();
+}
+
+/// Ends the whole MPI job (an uncaught exception on one rank must not leave the others waiting).
+#[pyfunction]
+fn mpi_abort(code: i32) {
+    #[cfg(feature = "mpi")]
+    runtime::mpi_comm::abort_world(code);
+    #[cfg(not(feature = "mpi"))]
+    std::process::exit(code);
+}
+
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(launched_by_mpirun, m)?)?;
+    m.add_function(wrap_pyfunction!(mpi_finalize, m)?)?;
+    m.add_function(wrap_pyfunction!(mpi_abort, m)?)?;
     m.add_class::<PySession>()?;
     m.add_class::<Array>()?;
     m.add_class::<Rng>()?;

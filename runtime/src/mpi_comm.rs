@@ -865,3 +865,13 @@ mod tests {
         assert!(local_ranks_on_host() >= 1);
     }
 }
+
+/// Aborts every rank of the job (from Python's excepthook: an uncaught exception on one rank
+/// must end the job rather than leave the other ranks waiting in a collective).
+pub fn abort_world(code: i32) -> ! {
+    if mpi::environment::is_initialized() && !mpi::environment::is_finalized() {
+        // SAFETY: MPI is initialized and not finalized; MPI_Abort does not return on success.
+        unsafe { ffi::MPI_Abort(ffi::RSMPI_COMM_WORLD, code as c_int) };
+    }
+    std::process::exit(code)
+}

@@ -79,7 +79,9 @@ def _ranks_from_env():
     return [int(p) for p in raw.replace(" ", "").split(",") if p]
 
 
-RANKS = _ranks_from_env()
+# Under mpirun the ranks are the MPI job's: every process runs the suite once with P = its size.
+UNDER_MPI = (not AGAINST_NUMPY) and starp.under_mpi()
+RANKS = [starp.current_session().ranks] if UNDER_MPI else _ranks_from_env()
 
 
 def pytest_configure(config):
@@ -87,6 +89,7 @@ def pytest_configure(config):
         "markers", "cross_ranks: the test switches P itself (not run once per P)"
     )
     config.addinivalue_line("markers", "slow: scale test (large loops / chains)")
+    config.addinivalue_line("markers", "own_process: starts Python subprocesses (not under mpirun)")
     config.addinivalue_line("markers", "timeout: pytest-timeout limit")
 
 
@@ -115,6 +118,11 @@ def ranks(request):
 
 
 def pytest_collection_modifyitems(config, items):
+    if UNDER_MPI:
+        skip = pytest.mark.skip(reason="switches P or starts subprocesses: not under mpirun")
+        for item in items:
+            if item.get_closest_marker("cross_ranks") or item.get_closest_marker("own_process"):
+                item.add_marker(skip)
     try:
         import pytest_timeout  # noqa: F401
     except ImportError:

@@ -361,6 +361,7 @@ def child_env(ranks):
     return env
 
 
+@pytest.mark.own_process
 @pytest.mark.cross_ranks
 @pytest.mark.parametrize("p", [1, 2, 3, 4])
 def test_env_starp_ranks_at_import(p):

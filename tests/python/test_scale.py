@@ -56,6 +56,7 @@ def _child_env(ranks):
     return env
 
 
+@pytest.mark.own_process
 @pytest.mark.timeout(600, method="thread")
 def test_loop_of_10000_writes_memory(ranks):
     n = 10_000

@@ -18,12 +18,40 @@ def _env_ranks():
     return r
 
 
+def _start_mpi():
+    """Under mpirun every rank runs the script (SPMD): one MPI session per process, MPI finalized
+    at exit, and an uncaught exception on any rank ends the whole job instead of hanging it."""
+    import atexit
+    import sys
+
+    s = _core.Session.mpi()
+    if s is None:
+        return None
+    atexit.register(_core.mpi_finalize)
+    previous = sys.excepthook
+
+    def abort_job(kind, value, tb):
+        previous(kind, value, tb)
+        sys.stderr.flush()
+        _core.mpi_abort(1)
+
+    sys.excepthook = abort_job
+    return s
+
+
 def current_session():
     s = _state["session"]
     if s is None:
-        s = _core.Session(_env_ranks())
+        s = _start_mpi() if _core.launched_by_mpirun() else None
+        if s is None:
+            s = _core.Session(_env_ranks())
         _state["session"] = s
     return s
+
+
+def under_mpi():
+    """True when this process is one rank of an MPI job."""
+    return _core.launched_by_mpirun()
 
 
 def config(ranks=None, budget=None):
@@ -37,7 +65,12 @@ def config(ranks=None, budget=None):
         ranks = int(ranks)
         if ranks < 1:
             raise ValueError(f"ranks must be at least 1, got {ranks}")
-        if _state["session"] is None or _state["session"].ranks != ranks:
+        if under_mpi():
+            if current_session().ranks != ranks:
+                raise ValueError(
+                    f"under mpirun the ranks are the MPI job's ({current_session().ranks}); cannot change them to {ranks}"
+                )
+        elif _state["session"] is None or _state["session"].ranks != ranks:
             _state["session"] = _core.Session(ranks)
     if budget is not None:
         current_session().set_budget(int(budget))

@@ -1,7 +1,9 @@
-//! Executes kernel IR. For now this is the reference interpreter ([`interp`]): it evaluates a
-//! kernel strip-wise over typed columns with NumPy 2's per-element semantics for every dtype of
-//! the IR, and defines the reduction combine the runtime applies to partials. A Cranelift JIT is
-//! meant to replace it on hot paths and is checked against it.
+//! Executes kernel IR: a Cranelift JIT ([`jit`]) compiles each distinct kernel structure once and
+//! runs it; the reference interpreter ([`interp`]) evaluates a kernel strip-wise over typed
+//! columns with NumPy 2's per-element semantics for every dtype of the IR, defines the reduction
+//! combine the runtime applies to partials, and runs what the JIT does not support. The JIT is
+//! checked against the interpreter by property tests.
 
 pub mod interp;
-pub use interp::run;
+pub mod jit;
+pub use jit::{jit_ir, jit_stats, run, JitStats};

@@ -35,7 +35,9 @@ pub(crate) struct Plan {
     pub params: Vec<u32>,
     pub randoms: Vec<u32>,
     pub frame_len: usize,
-    /// Whether the contiguous 2-lane fast path is emitted for the elementwise loop.
+    /// Whether the contiguous vector fast path is emitted: for the elementwise loop, or for a
+    /// reduction's mode 1 (one accumulator per kept point, so folding a vector of kept points
+    /// at a time changes nothing).
     pub simd: bool,
 }
 
@@ -203,30 +205,32 @@ pub(crate) fn plan(k: &Kernel) -> Result<Plan, String> {
             }
         }
     }
-    let mut slot = vec![usize::MAX; m];
-    let mut next = Plan::op_slot(k.inputs.len() + k.outputs.len());
     let (mut linears, mut params, mut randoms) = (vec![], vec![], vec![]);
     for j in (0..m).filter(|&j| live[j]) {
         check(k, j)?;
         match k.body[j].op {
-            InstrOp::Linear(_) => {
-                slot[j] = next;
-                next += 3;
-                linears.push(j as u32);
-            }
-            InstrOp::Param(_) => {
-                slot[j] = next;
-                next += 2;
-                params.push(j as u32);
-            }
-            InstrOp::Random { .. } => {
-                slot[j] = next;
-                next += 3;
-                randoms.push(j as u32);
-            }
+            InstrOp::Linear(_) => linears.push(j as u32),
+            InstrOp::Param(_) => params.push(j as u32),
+            InstrOp::Random { .. } => randoms.push(j as u32),
             _ => {}
         }
     }
-    let simd = k.reduction.is_none() && super::vector::supported(k, &live);
+    // Linear instructions move with the operands (`drive` treats them alike), so their slots
+    // follow the operands'; params and random draws come after.
+    let mut slot = vec![usize::MAX; m];
+    let nops = k.inputs.len() + k.outputs.len();
+    for (q, &j) in linears.iter().enumerate() {
+        slot[j as usize] = Plan::op_slot(nops + q);
+    }
+    let mut next = Plan::op_slot(nops + linears.len());
+    for &j in &params {
+        slot[j as usize] = next;
+        next += 2;
+    }
+    for &j in &randoms {
+        slot[j as usize] = next;
+        next += 3;
+    }
+    let simd = super::vector::supported(k, &live);
     Ok(Plan { live, slot, linears, params, randoms, frame_len: next, simd })
 }

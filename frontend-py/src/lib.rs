@@ -456,8 +456,15 @@ fn mpi_abort(code: i32) {
     std::process::exit(code);
 }
 
+/// Threads per rank (0: the host's cores divided by the ranks on it).
+#[pyfunction]
+fn set_threads(n: usize) {
+    runtime::threads::set_threads(n);
+}
+
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(set_threads, m)?)?;
     m.add_function(wrap_pyfunction!(launched_by_mpirun, m)?)?;
     m.add_function(wrap_pyfunction!(mpi_finalize, m)?)?;
     m.add_function(wrap_pyfunction!(mpi_abort, m)?)?;

@@ -21,6 +21,8 @@ use std::sync::Arc;
 pub struct RankStore {
     pub buffers: BTreeMap<BufferId, Arc<LocalBuf>>,
     pub pool: BufferPool,
+    /// Ranks that share this host's cores (threads per rank = cores / local_ranks).
+    pub local_ranks: usize,
 }
 
 struct Exec<'a> {
@@ -29,6 +31,7 @@ struct Exec<'a> {
     me: usize,
     values: Vec<Option<Arc<LocalBuf>>>,
     pool: &'a mut BufferPool,
+    threads: usize,
 }
 
 /// Runs `plan` on this rank; returns the local buffers of the plan's outputs.
@@ -53,7 +56,8 @@ fn run_steps(
     values: Vec<Option<Arc<LocalBuf>>>,
     pool: &mut BufferPool,
 ) -> Result<Vec<(NodeId, LocalBuf)>> {
-    let mut ex = Exec { plan, comm, me: comm.rank(), values, pool };
+    let threads = crate::threads::threads_per_rank(store.local_ranks);
+    let mut ex = Exec { plan, comm, me: comm.rank(), values, pool, threads };
     for step in &plan.steps {
         match step {
             Step::Redistribute { src, dst } => ex.redistribute(*src, *dst)?,
@@ -185,7 +189,7 @@ impl Exec<'_> {
                     .collect();
                 let call = Call { domain: &k.domain, lo, hi, inputs: &ins, params: &k.params, outputs: &ops, leaves: (0, 0), partials: None };
                 // SAFETY: operands address the local buffers of the boxes the planner gave this rank.
-                unsafe { codegen::run(&k.kernel, &call) };
+                unsafe { crate::threads::run_elementwise(&k.kernel, &call, self.threads) };
             }
             for (o, b) in k.outputs.iter().zip(outs) {
                 self.values[o.0 as usize] = Some(Arc::new(b));
@@ -213,8 +217,10 @@ impl Exec<'_> {
                 leaves: (l0, l1),
                 partials: Some((pv.as_mut_ptr(), if is_arg { Some(pi.as_mut_ptr()) } else { None })),
             };
+            let (r_total, _) = k.kernel.reduction_extent(&k.domain);
+            let per_leaf = ir::kernel::LEAF.min(r_total) * kept_n;
             // SAFETY: partial buffers hold nl * kept_n elements.
-            unsafe { codegen::run(&k.kernel, &call) };
+            unsafe { crate::threads::run_reduction(&k.kernel, &call, self.threads, vdtype.itemsize(), kept_n, per_leaf) };
         }
         drop(keep);
         // All leaves of the kept coordinates this rank outputs, in leaf order.

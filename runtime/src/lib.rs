@@ -10,5 +10,6 @@ pub mod matmul;
 #[cfg(feature = "mpi")] pub mod mpi_comm;
 pub mod rank_pool;
 pub mod session;
+pub mod threads;
 
 pub use session::{Arr, Session};

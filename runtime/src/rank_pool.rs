@@ -29,7 +29,7 @@ pub struct RankPool {
 
 impl RankPool {
     pub fn new(ranks: usize) -> Result<RankPool> {
-        let stores: Vec<Arc<Mutex<RankStore>>> = (0..ranks).map(|_| Arc::new(Mutex::new(RankStore::default()))).collect();
+        let stores: Vec<Arc<Mutex<RankStore>>> = (0..ranks).map(|_| Arc::new(Mutex::new(RankStore { local_ranks: ranks, ..Default::default() }))).collect();
         let (res_tx, results) = channel();
         let mut jobs = Vec::new();
         let mut threads = Vec::new();

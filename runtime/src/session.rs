@@ -75,7 +75,7 @@ impl Session {
         Ok(Session {
             graph: Graph::new(),
             ranks,
-            engine: if ranks > 1 { Engine::Threads(RankPool::new(ranks)?) } else { Engine::Solo(RankStore::default()) },
+            engine: if ranks > 1 { Engine::Threads(RankPool::new(ranks)?) } else { Engine::Solo(RankStore { local_ranks: 1, ..Default::default() }) },
             infos: BTreeMap::new(),
             next_buffer: 0,
             budget: 2000,
@@ -250,7 +250,10 @@ impl Session {
     pub fn spmd(comm: Box<dyn SpmdComm>) -> Result<Session> {
         let mut s = Session::new(1)?;
         s.ranks = comm.size();
-        s.engine = Engine::Spmd { comm, store: RankStore::default() };
+        // Ranks of this job that share this host (OpenMPI says how many), so threads x ranks
+        // stay within the cores.
+        let local = std::env::var("OMPI_COMM_WORLD_LOCAL_SIZE").ok().and_then(|v| v.parse().ok()).unwrap_or(1);
+        s.engine = Engine::Spmd { comm, store: RankStore { local_ranks: local, ..Default::default() } };
         Ok(s)
     }
 

@@ -9,6 +9,7 @@ from hypothesis.extra import numpy as hnp
 
 import starp.numpy as snp
 from _helpers import (
+    AGAINST_NUMPY,
     ALL_RANKS,
     DTYPES,
     FLOATS,
@@ -331,3 +332,25 @@ def test_bit_identical_across_ranks_random(name, data):
     for p, r in zip(ALL_RANKS[1:], got[1:]):
         assert r.dtype == got[0].dtype and r.shape == got[0].shape
         assert r.tobytes() == got[0].tobytes(), f"P=1 vs P={p}: {got[0]!r} != {r!r}"
+
+
+@pytest.mark.cross_ranks
+def test_threads_do_not_change_results():
+    """Rank boxes and reduction leaves split over threads as over ranks: bit-identical sums."""
+    if AGAINST_NUMPY:
+        pytest.skip("starp-specific")
+    import starp
+
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal((600, 700))
+    results = []
+    try:
+        for t in (1, 2, 3):
+            starp.config(threads=t)
+            a = to_starp(x)
+            results.append([to_numpy(a.sum()), to_numpy((a * 2 - 1).sum(axis=1)), to_numpy(a.max(axis=0)), to_numpy(a * a + 1)])
+    finally:
+        starp.config(threads=0)
+    for r in results[1:]:
+        for got, want in zip(r, results[0]):
+            assert got.tobytes() == want.tobytes()

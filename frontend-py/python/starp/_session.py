@@ -54,13 +54,17 @@ def under_mpi():
     return _core.launched_by_mpirun()
 
 
-def config(ranks=None, budget=None):
+def config(ranks=None, budget=None, threads=None):
     """Configure the embedded runtime.
 
     ranks:  number of in-process ranks (threads running the distributed plan). Arrays made
             before the change belong to the old session and cannot be mixed with new ones.
     budget: pending graph nodes after which live arrays are computed (bounds loop memory).
+    threads: threads per rank (0: the host's cores divided by the ranks on it, the default;
+             STARP_THREADS sets it too). Results do not depend on it.
     """
+    if threads is not None:
+        _core.set_threads(int(threads))
     if ranks is not None:
         ranks = int(ranks)
         if ranks < 1:

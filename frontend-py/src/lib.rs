@@ -462,8 +462,25 @@ fn set_threads(n: usize) {
     runtime::threads::set_threads(n);
 }
 
+#[pyfunction]
+fn profile_start() {
+    runtime::profile::start();
+}
+
+/// (rows, jit): rows are (label, calls, seconds, bytes moved); jit is (compiles, cache hits,
+/// compile seconds, kernels run by the interpreter).
+#[pyfunction]
+#[allow(clippy::type_complexity)]
+fn profile_stop() -> (Vec<(String, u64, f64, u64)>, (u64, u64, f64, u64)) {
+    let (rows, jit) = runtime::profile::stop();
+    let rows = rows.into_iter().map(|(l, r)| (l, r.calls, r.seconds, r.bytes)).collect();
+    (rows, (jit.compiles, jit.cache_hits, jit.compile_ns as f64 * 1e-9, jit.interpreted_calls))
+}
+
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(profile_start, m)?)?;
+    m.add_function(wrap_pyfunction!(profile_stop, m)?)?;
     m.add_function(wrap_pyfunction!(set_threads, m)?)?;
     m.add_function(wrap_pyfunction!(launched_by_mpirun, m)?)?;
     m.add_function(wrap_pyfunction!(mpi_finalize, m)?)?;

@@ -58,14 +58,22 @@ fn run_steps(
 ) -> Result<Vec<(NodeId, LocalBuf)>> {
     let threads = crate::threads::threads_per_rank(store.local_ranks);
     let mut ex = Exec { plan, comm, me: comm.rank(), values, pool, threads };
+    let me = ex.me;
     for step in &plan.steps {
         match step {
-            Step::Redistribute { src, dst } => ex.redistribute(*src, *dst)?,
-            Step::Kernel(k) => ex.kernel(k)?,
+            Step::Redistribute { src, dst } => {
+                let bytes = plan.redistribution_bytes(*src, *dst) as u64;
+                let shape = plan.value(*dst).shape.clone();
+                crate::profile::time(me, || format!("redistribute {shape:?}"), bytes, || ex.redistribute(*src, *dst))?
+            }
+            Step::Kernel(k) => crate::profile::time(me, || crate::profile::kernel_label(k), 0, || ex.kernel(k))?,
             Step::Write { old, value, value_map, region, out, in_place } => {
                 ex.write(*old, *value, value_map, region, *out, *in_place, store)?
             }
-            Step::MatMul { a, b, out } => ex.matmul(*a, *b, *out)?,
+            Step::MatMul { a, b, out } => {
+                let shape = plan.value(*out).shape.clone();
+                crate::profile::time(me, || format!("matmul -> {shape:?}"), 0, || ex.matmul(*a, *b, *out))?
+            }
             Step::Free(v) => {
                 if let Some(Ok(buf)) = ex.values[v.0 as usize].take().map(Arc::try_unwrap) {
                     ex.pool.give(buf);

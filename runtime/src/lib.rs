@@ -7,6 +7,7 @@ pub mod buffer_pool;
 pub mod comm;
 pub mod executor;
 pub mod matmul;
+pub mod profile;
 #[cfg(feature = "mpi")] pub mod mpi_comm;
 pub mod rank_pool;
 pub mod session;

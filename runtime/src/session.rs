@@ -173,6 +173,7 @@ impl Session {
             return Ok(());
         }
         let plan = self.plan(&pending)?;
+        crate::profile::dump_plan(&plan);
         let outs = self.run(&plan)?;
         self.stats.plans += 1;
         self.stats.kernels += plan.kernel_count() as u64;
@@ -321,6 +322,31 @@ impl Session {
     }
 }
 
+/// Each kernel's expression and the bytes it reads and writes (over all ranks).
+fn kernel_details(p: &Plan) -> String {
+    let mut s = String::new();
+    for (i, step) in p.steps.iter().enumerate() {
+        let Step::Kernel(k) = step else { continue };
+        let read: usize = k
+            .inputs
+            .iter()
+            .map(|inp| {
+                let v = p.value(inp.value);
+                k.boxes.iter().map(|b| ir::layout::box_numel(&inp.map.image(b))).sum::<usize>() * v.dtype.itemsize()
+            })
+            .sum();
+        let written: usize = k.outputs.iter().map(|o| {
+            let v = p.value(*o);
+            v.layout.boxes.iter().map(ir::layout::box_numel).sum::<usize>() * v.dtype.itemsize()
+        }).sum();
+        s += &format!("  -- step {i}: reads {read} bytes, writes {written} bytes --\n");
+        for line in k.kernel.dump().lines() {
+            s += &format!("     {line}\n");
+        }
+    }
+    s
+}
+
 /// A hash of a plan that is the same on every rank that planned the same computation.
 fn plan_hash(plan: &Plan) -> u64 {
     let bytes = postcard::to_allocvec(plan).unwrap_or_default();
@@ -344,7 +370,7 @@ impl Session {
             "  (already computed)\n".to_string()
         } else {
             match self.plan(&[node]) {
-                Ok(p) => p.to_string(),
+                Ok(p) => p.to_string() + &kernel_details(&p),
                 Err(e) => format!("  planning failed: {e}\n"),
             }
         };

@@ -43,9 +43,40 @@ impl Session {
         let (loop_dtype, out) = op.loop_dtypes(common)?;
         check_c_long(op, a, b)?;
         let na = self.operand_node(a, loop_dtype)?;
+        if op == BinaryOp::Pow && shape == a.shape() {
+            if let Some(n) = self.fast_scalar_power(na, b, loop_dtype, &shape) {
+                return self.new_array(n);
+            }
+        }
         let nb = self.operand_node(b, loop_dtype)?;
         let n = self.graph.add(Node { op: Op::Binary(op), inputs: vec![na, nb], shape, dtype: out });
         self.new_array(n)
+    }
+
+    /// NumPy's fast_scalar_power: `x**2` is `x*x`, `x**0.5` is `sqrt(x)`, `x**-1` is `1/x`
+    /// (inexact dtypes), `x**1` is a copy, as NumPy computes them (also for -0.0 and inf).
+    fn fast_scalar_power(&mut self, x: ir::NodeId, b: &Operand, dtype: DType, shape: &[usize]) -> Option<ir::NodeId> {
+        let e = match b {
+            Operand::Py(super::PyScalar::Int(i)) => *i as f64,
+            Operand::Py(super::PyScalar::Float(f)) => *f,
+            Operand::Np(s, d) if !d.is_complex() => s.as_f64(),
+            _ => return None,
+        };
+        let node = |op, inputs| Node { op, inputs, shape: shape.to_vec(), dtype };
+        if e == 2.0 {
+            return Some(self.graph.add(node(Op::Binary(BinaryOp::Mul), vec![x, x])));
+        }
+        if !dtype.is_inexact() {
+            return None;
+        }
+        if e == 0.5 {
+            return Some(self.graph.add(node(Op::Unary(UnaryOp::Sqrt), vec![x])));
+        }
+        if e == -1.0 {
+            let one = self.fill_node(&[], ir::Scalar::Int(1), dtype);
+            return Some(self.graph.add(node(Op::Binary(BinaryOp::Div), vec![one, x])));
+        }
+        None
     }
 
     pub fn unary(&mut self, op: UnaryOp, a: &Arr) -> Result<Arr> {

@@ -12,6 +12,8 @@ Needs `pip install numexpr dask[array]` (not installed by the test setup).
 
 import argparse
 import math
+import os
+import sys
 import statistics
 import time
 
@@ -28,6 +30,9 @@ except ImportError:  # pragma: no cover
 
 import starp
 import starp.numpy as snp
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benches_common import black_scholes as black_scholes_np  # noqa: E402
 
 
 def timeit(fn, repeat):
@@ -46,21 +51,6 @@ def triad_bandwidth(n=20_000_000):
     best = min(timeit(lambda: numpy.add(b, numpy.multiply(c, 3.0, out=a), out=a), 1) for _ in range(5))
     # b and c read, a written twice (the temporary is a itself): 4 * 8n bytes.
     return 4 * 8 * n / best
-
-
-def black_scholes_np(xp, S, X, T, r, v):
-    """The NumExpr/Numba benchmark kernel, with the Abramowitz-Stegun normal CDF."""
-    sqrt_t = xp.sqrt(T)
-    d1 = (xp.log(S / X) + (r + 0.5 * v * v) * T) / (v * sqrt_t)
-    d2 = d1 - v * sqrt_t
-
-    def cnd(d):
-        k = 1.0 / (1.0 + 0.2316419 * xp.abs(d))
-        poly = k * (0.319381530 + k * (-0.356563782 + k * (1.781477937 + k * (-1.821255978 + k * 1.330274429))))
-        w = 1.0 - 0.3989422804014327 * xp.exp(-0.5 * d * d) * poly
-        return xp.where(d < 0, 1.0 - w, w)
-
-    return S * cnd(d1) - X * xp.exp(-r * T) * cnd(d2)
 
 
 BS_NE = (

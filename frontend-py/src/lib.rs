@@ -409,6 +409,12 @@ impl PySession {
         Ok(bytes.into_iter().map(|b| PyByteArray::new(py, &b)).collect())
     }
 
+    /// Computes the arrays' bases where they live, without gathering them.
+    fn persist(&self, py: Python<'_>, arrays: Vec<Bound<'_, Array>>) -> PyResult<()> {
+        let arrs: Vec<Arr> = arrays.iter().map(|a| self.arr(a).cloned()).collect::<PyResult<_>>()?;
+        with(py, &self.inner, |s| s.persist(&arrs))
+    }
+
     fn explain(&self, py: Python<'_>, a: &Bound<'_, Array>) -> PyResult<String> {
         let a = self.arr(a)?;
         with(py, &self.inner, |s| s.explain(a))

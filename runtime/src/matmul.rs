@@ -10,10 +10,17 @@ const NO_TRANS: c_int = 111;
 
 #[link(name = "openblas")]
 extern "C" {
+    fn openblas_set_num_threads(n: c_int);
     fn cblas_sgemm(o: c_int, ta: c_int, tb: c_int, m: c_int, n: c_int, k: c_int, alpha: f32, a: *const f32, lda: c_int, b: *const f32, ldb: c_int, beta: f32, c: *mut f32, ldc: c_int);
     fn cblas_dgemm(o: c_int, ta: c_int, tb: c_int, m: c_int, n: c_int, k: c_int, alpha: f64, a: *const f64, lda: c_int, b: *const f64, ldb: c_int, beta: f64, c: *mut f64, ldc: c_int);
     fn cblas_cgemm(o: c_int, ta: c_int, tb: c_int, m: c_int, n: c_int, k: c_int, alpha: *const f32, a: *const f32, lda: c_int, b: *const f32, ldb: c_int, beta: *const f32, c: *mut f32, ldc: c_int);
     fn cblas_zgemm(o: c_int, ta: c_int, tb: c_int, m: c_int, n: c_int, k: c_int, alpha: *const f64, a: *const f64, lda: c_int, b: *const f64, ldb: c_int, beta: *const f64, c: *mut f64, ldc: c_int);
+}
+
+/// Sizes OpenBLAS's thread pool, so that ranks x BLAS threads stay within the host's cores.
+pub fn set_blas_threads(n: usize) {
+    // SAFETY: a plain setter of OpenBLAS's global thread count.
+    unsafe { openblas_set_num_threads(n.max(1) as c_int) };
 }
 
 /// `out[o_off.., rows x n] = a[a_off.., rows x k] @ b[b_off.., k x n]`, all row-major, offsets

@@ -72,6 +72,7 @@ pub struct Session {
 impl Session {
     pub fn new(ranks: usize) -> Result<Session> {
         ir::ensure!(ranks >= 1, Value, "ranks must be at least 1, got {ranks}");
+        crate::matmul::set_blas_threads(crate::threads::threads_per_rank(ranks));
         Ok(Session {
             graph: Graph::new(),
             ranks,
@@ -254,6 +255,7 @@ impl Session {
         // Ranks of this job that share this host (OpenMPI says how many), so threads x ranks
         // stay within the cores.
         let local = std::env::var("OMPI_COMM_WORLD_LOCAL_SIZE").ok().and_then(|v| v.parse().ok()).unwrap_or(1);
+        crate::matmul::set_blas_threads(crate::threads::threads_per_rank(local));
         s.engine = Engine::Spmd { comm, store: RankStore { local_ranks: local, ..Default::default() } };
         Ok(s)
     }
@@ -392,6 +394,12 @@ impl Session {
         let freed = self.graph.release(node);
         self.free_buffers(freed);
         s
+    }
+
+    /// Computes arrays and keeps them where they are (no gather): `x.persist()`.
+    pub fn persist(&mut self, arrs: &[Arr]) -> Result<()> {
+        let nodes: Vec<NodeId> = arrs.iter().map(|a| self.graph.base(a.base).version).collect();
+        self.materialize(&nodes)
     }
 
     /// Materializes several arrays in one plan (shared work runs once), then fetches each.

@@ -177,6 +177,11 @@ class ndarray:
         """Run the graph; a numpy.ndarray with the values."""
         return fetch([self])[0]
 
+    def persist(self):
+        """Compute this array where it lives (distributed, nothing gathered); returns self."""
+        self._s.persist([self._a])
+        return self
+
     def __array__(self, dtype=None, copy=None):
         x = self.compute()
         return x if dtype is None else x.astype(dtype, copy=False)

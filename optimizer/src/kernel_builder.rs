@@ -1,7 +1,10 @@
 //! Builds one fused kernel: the expression tree of elementwise nodes under a kernel root,
 //! read at the kernel's domain coordinates. Materialized nodes and views of them become loads.
+//! Input edges are read through the optimizer's rewrite; a node the kernel reaches twice at the
+//! same coordinates (`x*x` with x inlined) is computed once.
 
 use crate::affine::{view_map, AffineMap};
+use crate::passes::Rewrite;
 use ir::kernel::{Instr, InstrOp, Kernel, KernelReduction};
 use ir::op::{BinaryOp, RandomDist, ReduceOp};
 use ir::shape::row_major_strides;
@@ -24,6 +27,7 @@ pub struct Built {
 
 struct Builder<'a> {
     g: &'a Graph,
+    rw: &'a Rewrite,
     is_leaf: &'a dyn Fn(NodeId) -> bool,
     ndim: usize,
     body: Vec<Instr>,
@@ -32,9 +36,16 @@ struct Builder<'a> {
     params: Vec<Scalar>,
     param_dtypes: Vec<DType>,
     loads: BTreeMap<(NodeId, Vec<i64>, Vec<Vec<i64>>, bool), u32>,
+    /// Computed nodes by (node, domain axes of its axes).
+    computed: BTreeMap<(NodeId, Vec<Option<usize>>), u32>,
 }
 
 impl Builder<'_> {
+    /// The representative of `n`.
+    fn resolve(&self, n: NodeId) -> NodeId {
+        self.rw.get(&n).copied().unwrap_or(n)
+    }
+
     fn push(&mut self, op: InstrOp, dtype: DType) -> u32 {
         self.body.push(Instr { op, dtype });
         (self.body.len() - 1) as u32
@@ -85,8 +96,10 @@ impl Builder<'_> {
             match f {
                 Frame::Enter(id, dims, is_root) => {
                     let n = self.g.node(id);
-                    if let Op::View(spec) = &n.op {
-                        let base = n.inputs[0];
+                    if let Some(&i) = self.computed.get(&(id, dims.clone())) {
+                        results.push(i);
+                    } else if let Op::View(spec) = &n.op {
+                        let base = self.resolve(n.inputs[0]);
                         let bshape = &self.g.node(base).shape;
                         let map = view_map(spec, bshape).compose(&AffineMap::broadcast(&dims, self.ndim));
                         let i = self.load(base, map, n.dtype);
@@ -97,6 +110,7 @@ impl Builder<'_> {
                     } else {
                         stack.push(Frame::Exit(id, dims.clone()));
                         for &c in n.inputs.iter().rev() {
+                            let c = self.resolve(c);
                             let cs = &self.g.node(c).shape;
                             let off = n.shape.len() - cs.len();
                             let cd = cs.iter().enumerate().map(|(j, &len)| if len == 1 { None } else { dims[off + j] }).collect();
@@ -108,6 +122,7 @@ impl Builder<'_> {
                     let n = self.g.node(id);
                     let args: Vec<u32> = results.split_off(results.len() - n.inputs.len());
                     let i = self.op(&n.op, &args, &n.shape, &dims, n.dtype);
+                    self.computed.insert((id, dims), i);
                     results.push(i);
                 }
             }
@@ -202,16 +217,18 @@ fn param_index(body: &[Instr], instr: u32) -> u32 {
 }
 
 /// The kernel that computes `root` (an elementwise node or a view) over its shape, or for a
-/// reduction node, reduces its input over its domain.
-pub fn build_kernel(g: &Graph, root: NodeId, is_leaf: &dyn Fn(NodeId) -> bool) -> Built {
+/// reduction node, reduces its input over its domain. Inputs are read through `rw`.
+pub fn build_kernel(g: &Graph, rw: &Rewrite, root: NodeId, is_leaf: &dyn Fn(NodeId) -> bool) -> Built {
     let n = g.node(root);
+    let resolve = |i: NodeId| rw.get(&i).copied().unwrap_or(i);
     let (domain_shape, red) = match &n.op {
-        Op::Reduce { op, axes, .. } => (g.node(n.inputs[0]).shape.clone(), Some((*op, axes.clone()))),
+        Op::Reduce { op, axes, .. } => (g.node(resolve(n.inputs[0])).shape.clone(), Some((*op, axes.clone()))),
         _ => (n.shape.clone(), None),
     };
     let ndim = domain_shape.len();
     let mut b = Builder {
         g,
+        rw,
         is_leaf,
         ndim,
         body: vec![],
@@ -220,6 +237,7 @@ pub fn build_kernel(g: &Graph, root: NodeId, is_leaf: &dyn Fn(NodeId) -> bool) -
         params: vec![],
         param_dtypes: vec![],
         loads: BTreeMap::new(),
+        computed: BTreeMap::new(),
     };
     let dims: Vec<Option<usize>> = (0..ndim).map(Some).collect();
     let (outputs, reduction) = match red {
@@ -228,7 +246,7 @@ pub fn build_kernel(g: &Graph, root: NodeId, is_leaf: &dyn Fn(NodeId) -> bool) -
             (vec![v], None)
         }
         Some((op, axes)) => {
-            let input = n.inputs[0];
+            let input = resolve(n.inputs[0]);
             let mut v = b.expr_or_leaf(input, dims);
             if !matches!(op, ReduceOp::ArgMin | ReduceOp::ArgMax) {
                 v = b.cast(v, n.dtype);

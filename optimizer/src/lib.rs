@@ -1,10 +1,11 @@
 //! starp's optimizer: from the logical graph to a physical plan of fused kernels and
-//! redistributions. The full pass set (simplification, CSE, DCE, multi-output fusion) comes with
-//! the JIT; what is here is the boundary every later pass plugs into.
+//! redistributions. Passes over the pending subgraph (simplification, CSE, DCE) find which nodes
+//! equal others without editing the graph; lowering then fuses and plans layouts.
 
 pub mod affine;
 pub mod kernel_builder;
 pub mod lower;
+pub mod passes;
 pub mod plan;
 pub mod redistribute;
 

@@ -1,7 +1,11 @@
 //! Lowers the pending part of the graph under some roots to a physical plan.
 //!
-//! Fusion: an elementwise node (or a view) with one consumer that is itself elementwise or a
-//! reduction is inlined into that consumer's kernel; every other node is materialized by a
+//! First the passes (`crate::passes`) find which nodes equal others; from then on every input
+//! edge is read through that rewrite, and only nodes the outputs still need are visited.
+//! Fusion: an elementwise node (or a view) whose consumers all fuse (elementwise ops and
+//! reductions) and all run in one kernel is inlined into that kernel, which computes it once
+//! per element even when it reads it twice (`x*x`); constants and other generators without
+//! inputs are recomputed in every kernel that reads them. Every other node is materialized by a
 //! step of its own. Layout planning: kernel outputs are split over ranks along axis 0
 //! (reductions over axis 0 split their leaves instead and end replicated); each rank's input
 //! boxes follow from its output box through the input's affine map, and a Redistribute step is
@@ -9,6 +13,7 @@
 
 use crate::affine::{view_map, AffineMap};
 use crate::kernel_builder::build_kernel;
+use crate::passes::{self, Rewrite, Subgraph};
 use crate::plan::{coords_boxes, KernelInput, KernelStep, Plan, ReduceMode, ReducePlan, Step, Value, ValueId};
 use ir::kernel::LEAF;
 use ir::layout::{contains, full_box, IBox, Layout};
@@ -18,6 +23,7 @@ use std::sync::Arc;
 
 pub struct Lowerer<'a> {
     g: &'a Graph,
+    rw: &'a Rewrite,
     ranks: usize,
     source_layout: &'a dyn Fn(BufferId) -> Layout,
     plan: Plan,
@@ -25,59 +31,70 @@ pub struct Lowerer<'a> {
 }
 
 /// Plans the computation of `roots` (pending nodes) on `ranks` ranks. `source_layout` tells
-/// how existing buffers are laid out.
+/// how existing buffers are laid out. Each root, and each pending node something outside the
+/// plan still references, is an output of the plan under its own id, even when the passes found
+/// it equal to another node: then it has that node's value (the executor gives each its own
+/// buffer).
 pub fn lower_to_plan(g: &Graph, roots: &[NodeId], ranks: usize, source_layout: &dyn Fn(BufferId) -> Layout) -> Result<Plan> {
-    let nodes = g.pending_ancestors(roots);
-    let pending: BTreeSet<NodeId> = nodes.iter().copied().collect();
-    let mut uses: BTreeMap<NodeId, usize> = BTreeMap::new();
-    let mut consumer: BTreeMap<NodeId, NodeId> = BTreeMap::new();
-    for &n in &nodes {
-        for &i in &g.node(n).inputs {
-            *uses.entry(i).or_default() += 1;
-            consumer.insert(i, n);
-        }
-    }
     // A node that something outside this plan still references (a live handle's base, a lazy
     // node not computed now) is kept as a buffer: then nothing pending after the plan reads a
     // buffer the plan overwrote in place, and live arrays are not computed twice.
-    let mut rootset: BTreeSet<NodeId> = roots.iter().copied().collect();
-    for &n in &nodes {
-        if g.refs(n) as usize > uses.get(&n).copied().unwrap_or(0) {
-            rootset.insert(n);
+    let mut graph_uses: BTreeMap<NodeId, usize> = BTreeMap::new();
+    let ancestors = g.pending_ancestors(roots);
+    for &n in &ancestors {
+        for &i in &g.node(n).inputs {
+            *graph_uses.entry(i).or_default() += 1;
         }
     }
-    let roots: Vec<NodeId> = rootset.iter().copied().collect();
-    let roots = &roots[..];
-    let inlined = |n: NodeId| -> bool {
-        if rootset.contains(&n) || uses.get(&n).copied().unwrap_or(0) != 1 {
-            return false;
-        }
-        let node = g.node(n);
-        let inlinable = node.op.is_elementwise() || matches!(node.op, Op::View(_));
-        let c = g.node(consumer[&n]);
-        let fuses = matches!(c.op, Op::Unary(_) | Op::Binary(_) | Op::Cast | Op::Where | Op::Reduce { .. });
-        inlinable && fuses
-    };
-    let materialized: BTreeSet<NodeId> = nodes.iter().copied().filter(|&n| !inlined(n)).collect();
+    let external = |n: NodeId| g.refs(n) as usize > graph_uses.get(&n).copied().unwrap_or(0);
+    let mut outputs: BTreeSet<NodeId> = roots.iter().copied().collect();
+    outputs.extend(ancestors.iter().copied().filter(|&n| external(n)));
+    let outputs: Vec<NodeId> = outputs.into_iter().collect();
 
-    // Where each node is actually evaluated: its own step, or the step of the kernel inlining it.
+    let sub = passes::optimize(g, &outputs);
+    let nodes = &sub.live;
+    let pending: BTreeSet<NodeId> = nodes.iter().copied().collect();
+    let mut consumers: BTreeMap<NodeId, BTreeSet<NodeId>> = BTreeMap::new();
+    for &n in nodes {
+        for i in sub.inputs(n) {
+            consumers.entry(i).or_default().insert(n);
+        }
+    }
+    // The nodes holding the outputs' values are buffers of their own.
+    let kept: BTreeSet<NodeId> = outputs.iter().map(|&o| sub.resolve(o)).collect();
+
+    // Where each node is evaluated: its own step, or the step of the kernel inlining it. Visited
+    // consumers first (descending ids), so a node sees where all its consumers run.
     let mut exec_at: BTreeMap<NodeId, NodeId> = BTreeMap::new();
+    let mut materialized: BTreeSet<NodeId> = BTreeSet::new();
     for &n in nodes.iter().rev() {
-        let at = if materialized.contains(&n) { n } else { exec_at[&consumer[&n]] };
+        let node = g.node(n);
+        let cs = consumers.get(&n);
+        let fuse = |c: &NodeId| matches!(g.node(*c).op, Op::Unary(_) | Op::Binary(_) | Op::Cast | Op::Where | Op::Reduce { .. });
+        let kernels: BTreeSet<NodeId> = cs.into_iter().flatten().map(|c| exec_at[c]).collect();
+        let generator = node.inputs.is_empty() && node.op.is_elementwise() && !matches!(node.op, Op::Random { .. });
+        let inlinable = node.op.is_elementwise() || matches!(node.op, Op::View(_));
+        let inline = !kept.contains(&n)
+            && cs.is_some_and(|cs| cs.iter().all(fuse))
+            && ((inlinable && kernels.len() == 1) || generator);
+        let at = if inline { *kernels.first().expect("a consumer") } else { n };
+        if !inline {
+            materialized.insert(n);
+        }
         exec_at.insert(n, at);
     }
 
-    let mut l = Lowerer { g, ranks, source_layout, plan: Plan { ranks, ..Default::default() }, values: BTreeMap::new() };
+    let mut l = Lowerer { g, rw: &sub.rewrite, ranks, source_layout, plan: Plan { ranks, ..Default::default() }, values: BTreeMap::new() };
     for &n in &materialized {
         let node = g.node(n);
         match &node.op {
             Op::Write(_) => {
-                let old = node.inputs[0];
+                let (old, value) = (sub.resolve(node.inputs[0]), sub.resolve(node.inputs[1]));
                 // Writing a buffer into itself (`a[::-1] = a`) must read it whole first.
-                let in_place = !rootset.contains(&old)
-                    && node.inputs[1] != old
-                    && g.refs(old) as usize == uses.get(&old).copied().unwrap_or(0)
-                    && nodes.iter().filter(|&&c| c != n && g.node(c).inputs.contains(&old)).all(|c| exec_at[c] < n);
+                let in_place = !kept.contains(&old)
+                    && !external(old)
+                    && value != old
+                    && consumers[&old].iter().all(|&c| c == n || exec_at[&c] < n);
                 l.write(n, in_place)?;
             }
             Op::MatMul => l.matmul(n)?,
@@ -87,7 +104,7 @@ pub fn lower_to_plan(g: &Graph, roots: &[NodeId], ranks: usize, source_layout: &
             }
         }
     }
-    l.plan.outputs = roots.iter().map(|r| (*r, l.values[r])).collect();
+    l.plan.outputs = outputs.iter().map(|&o| (o, l.value_of(sub.resolve(o)))).collect();
     l.insert_frees();
     Ok(l.plan)
 }
@@ -130,16 +147,21 @@ impl Lowerer<'_> {
         dst
     }
 
+    /// The representative of `n`.
+    fn resolve(&self, n: NodeId) -> NodeId {
+        self.rw.get(&n).copied().unwrap_or(n)
+    }
+
     fn kernel(&mut self, n: NodeId, is_leaf: &dyn Fn(NodeId) -> bool) -> Result<()> {
         let node = self.g.node(n);
-        let built = build_kernel(self.g, n, is_leaf);
+        let built = build_kernel(self.g, self.rw, n, is_leaf);
         let (boxes, reduce, out_layout) = match &built.kernel.reduction {
             None => {
                 let l = Layout::block0(&node.shape, self.ranks);
                 (l.boxes.clone(), None, l)
             }
             Some(r) => {
-                let domain = &self.g.node(node.inputs[0]).shape;
+                let domain = &self.g.node(self.resolve(node.inputs[0])).shape;
                 self.reduction_layout(domain, &r.reduced, &node.shape)
             }
         };
@@ -153,7 +175,7 @@ impl Lowerer<'_> {
         let out = self.new_value(Value { shape: node.shape.clone(), dtype: node.dtype, layout: out_layout, source: None, node: Some(n) });
         self.values.insert(n, out);
         let domain = match &node.op {
-            Op::Reduce { .. } => self.g.node(node.inputs[0]).shape.clone(),
+            Op::Reduce { .. } => self.g.node(self.resolve(node.inputs[0])).shape.clone(),
             _ => node.shape.clone(),
         };
         self.plan.steps.push(Step::Kernel(KernelStep {
@@ -205,7 +227,7 @@ impl Lowerer<'_> {
     fn write(&mut self, n: NodeId, in_place: bool) -> Result<()> {
         let node = self.g.node(n);
         let Op::Write(region) = &node.op else { unreachable!() };
-        let (old_n, val_n) = (node.inputs[0], node.inputs[1]);
+        let (old_n, val_n) = (self.resolve(node.inputs[0]), self.resolve(node.inputs[1]));
         let old = self.value_of(old_n);
         let val = self.value_of(val_n);
         let layout = self.plan.value(old).layout.clone();
@@ -236,7 +258,7 @@ impl Lowerer<'_> {
 
     fn matmul(&mut self, n: NodeId) -> Result<()> {
         let node = self.g.node(n);
-        let (a, b) = (self.value_of(node.inputs[0]), self.value_of(node.inputs[1]));
+        let (a, b) = (self.value_of(self.resolve(node.inputs[0])), self.value_of(self.resolve(node.inputs[1])));
         let out_layout = Layout::block0(&node.shape, self.ranks);
         let ashape = self.plan.value(a).shape.clone();
         let bshape = self.plan.value(b).shape.clone();
@@ -312,7 +334,7 @@ impl Lowerer<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ir::op::{BinaryOp, ReduceOp};
+    use ir::op::{BinaryOp, ReduceOp, UnaryOp};
     use ir::view::{IndexItem, ViewSpec};
     use ir::{DType, Node, Scalar};
 
@@ -339,6 +361,10 @@ mod tests {
         fn bin(&mut self, op: BinaryOp, a: NodeId, b: NodeId) -> NodeId {
             let s = ir::shape::broadcast_shapes(&self.g.node(a).shape, &self.g.node(b).shape).unwrap();
             self.add(Op::Binary(op), vec![a, b], &s)
+        }
+        fn un(&mut self, op: UnaryOp, a: NodeId) -> NodeId {
+            let s = self.g.node(a).shape.clone();
+            self.add(Op::Unary(op), vec![a], &s)
         }
         fn scalar(&mut self, v: f64) -> NodeId {
             self.add(Op::Fill(Scalar::Float(v)), vec![], &[])
@@ -376,17 +402,175 @@ mod tests {
         );
     }
 
+    /// The number of instructions of each kernel, in step order.
+    fn instrs(p: &Plan) -> Vec<usize> {
+        p.steps.iter().filter_map(|s| if let Step::Kernel(k) = s { Some(k.kernel.body.len()) } else { None }).collect()
+    }
+
     #[test]
-    fn a_shared_intermediate_is_computed_once() {
+    fn an_intermediate_read_twice_by_one_kernel_is_computed_once_in_it() {
         let mut t = G::new(1);
         let a = t.source(&[8]);
         let one = t.scalar(1.0);
         let x = t.bin(BinaryOp::Add, a, one);
         let y = t.bin(BinaryOp::Mul, x, x);
         let p = t.plan(y);
-        assert_kernels(&p, 2);
-        // The intermediate is freed once its consumer ran.
+        assert_kernels(&p, 1);
+        // load a, param 1.0, add, multiply: x is not materialized and not computed twice.
+        assert_eq!(instrs(&p), vec![4], "{p}");
+    }
+
+    #[test]
+    fn an_intermediate_two_kernels_read_is_computed_once_and_freed() {
+        let mut t = G::new(1);
+        let a = t.source(&[8]);
+        let one = t.scalar(1.0);
+        let x = t.bin(BinaryOp::Add, a, one);
+        let s = t.add(Op::Reduce { op: ReduceOp::Sum, axes: vec![0], keepdims: false }, vec![x], &[]);
+        let y = t.bin(BinaryOp::Mul, x, s);
+        let p = t.plan(y);
+        assert_kernels(&p, 3);
+        // The intermediate is freed once its last consumer ran.
         assert!(p.steps.iter().any(|s| matches!(s, Step::Free(_))), "{p}");
+    }
+
+    #[test]
+    fn identities_leave_the_kernel() {
+        // a*1 + 0*b: a*1 -> a; 0*b stays (0 * nan is nan, 0 * -1 is -0.0).
+        let mut t = G::new(1);
+        let (a, b) = (t.source(&[4]), t.source(&[4]));
+        let (one, zero) = (t.scalar(1.0), t.scalar(0.0));
+        let a1 = t.bin(BinaryOp::Mul, a, one);
+        let b0 = t.bin(BinaryOp::Mul, zero, b);
+        let s = t.bin(BinaryOp::Add, a1, b0);
+        let p = t.plan(s);
+        assert_kernels(&p, 1);
+        // load a, param 0.0, load b, multiply, add (7 without the rewrite).
+        assert_eq!(instrs(&p), vec![5], "{p}");
+    }
+
+    #[test]
+    fn an_identity_removes_a_materialization() {
+        // t = a+b; y = t * (t*1): t*1 -> t, so t is read twice by one kernel and not materialized.
+        let mut t = G::new(1);
+        let (a, b) = (t.source(&[4]), t.source(&[4]));
+        let ab = t.bin(BinaryOp::Add, a, b);
+        let one = t.scalar(1.0);
+        let u = t.bin(BinaryOp::Mul, ab, one);
+        let y = t.bin(BinaryOp::Mul, ab, u);
+        assert_kernels(&t.plan(y), 1);
+    }
+
+    #[test]
+    fn an_identity_on_a_buffer_needs_no_kernel() {
+        let mut t = G::new(2);
+        let a = t.source(&[4]);
+        let one = t.scalar(1.0);
+        let y = t.bin(BinaryOp::Mul, a, one);
+        let p = t.plan(y);
+        assert_kernels(&p, 0);
+        // The root is an output under its own id, holding the source's value.
+        assert_eq!(p.outputs, vec![(y, ValueId(0))]);
+        assert_eq!(p.value(ValueId(0)).source, Some(BufferId(0)));
+    }
+
+    #[test]
+    fn a_root_equal_to_another_node_shares_its_value() {
+        let mut t = G::new(1);
+        let (a, b) = (t.source(&[4]), t.source(&[4]));
+        let x = t.bin(BinaryOp::Add, a, b);
+        let one = t.scalar(1.0);
+        let y = t.bin(BinaryOp::Mul, x, one);
+        let p = t.plan(y);
+        assert_kernels(&p, 1);
+        let v = p.outputs[0].1;
+        assert_eq!(p.outputs, vec![(y, v)]);
+        assert_eq!(p.value(v).node, Some(x), "{p}");
+    }
+
+    #[test]
+    fn two_outputs_equal_to_one_node_share_its_value() {
+        // x is live (pinned), y = x*1 is the root: both are outputs, and y is x.
+        let mut t = G::new(1);
+        let (a, b) = (t.source(&[4]), t.source(&[4]));
+        let x = t.bin(BinaryOp::Add, a, b);
+        t.g.pin(x);
+        let one = t.scalar(1.0);
+        let y = t.bin(BinaryOp::Mul, x, one);
+        let p = t.plan(y);
+        assert_kernels(&p, 1);
+        assert_eq!((p.outputs[0].0, p.outputs[1].0), (x, y));
+        assert_eq!(p.outputs[0].1, p.outputs[1].1, "{p}");
+    }
+
+    #[test]
+    fn cse_computes_a_repeated_sum_once() {
+        // (a+b)*(a+b) with two add nodes: one add after CSE, read twice inside one kernel.
+        let mut t = G::new(1);
+        let (a, b) = (t.source(&[4]), t.source(&[4]));
+        let s1 = t.bin(BinaryOp::Add, a, b);
+        let s2 = t.bin(BinaryOp::Add, a, b);
+        let y = t.bin(BinaryOp::Mul, s1, s2);
+        let p = t.plan(y);
+        assert_kernels(&p, 1);
+        assert_eq!(
+            p.steps.iter().find_map(|s| if let Step::Kernel(k) = s { Some(k.kernel.dump()) } else { None }).unwrap(),
+            "kernel(ndim=1, inputs=[float64, float64], params=[])\n\
+             \x20 v0: float64 = load in0\n\
+             \x20 v1: float64 = load in1\n\
+             \x20 v2: float64 = add v0, v1\n\
+             \x20 v3: float64 = multiply v2, v2\n\
+             \x20 out0 <- v3\n"
+        );
+    }
+
+    #[test]
+    fn cse_keeps_a_shared_exp_inside_the_kernel_of_its_consumers() {
+        // sin(exp(a)) + cos(exp(a)): one exp, and it runs in the kernel that reads it.
+        let mut t = G::new(1);
+        let a = t.source(&[4]);
+        let e1 = t.un(UnaryOp::Exp, a);
+        let e2 = t.un(UnaryOp::Exp, a);
+        let s = t.un(UnaryOp::Sin, e1);
+        let c = t.un(UnaryOp::Cos, e2);
+        let y = t.bin(BinaryOp::Add, s, c);
+        let p = t.plan(y);
+        assert_kernels(&p, 1);
+        assert_eq!(instrs(&p), vec![5], "{p}");
+    }
+
+    #[test]
+    fn merged_constants_are_recomputed_in_each_kernel() {
+        // Both 2.0s become one fill node read by two kernels: each kernel has it as a parameter.
+        let mut t = G::new(1);
+        let (a, b) = (t.source(&[4]), t.source(&[4]));
+        let two = t.scalar(2.0);
+        let a2 = t.bin(BinaryOp::Mul, a, two);
+        let s = t.add(Op::Reduce { op: ReduceOp::Sum, axes: vec![0], keepdims: false }, vec![a2], &[]);
+        let two = t.scalar(2.0);
+        let b2 = t.bin(BinaryOp::Mul, b, two);
+        let y = t.bin(BinaryOp::Add, b2, s);
+        assert_kernels(&t.plan(y), 2);
+    }
+
+    #[test]
+    fn nothing_to_simplify_leaves_the_plan_as_it_was() {
+        let mut t = G::new(1);
+        let (a, b) = (t.source(&[4]), t.source(&[4]));
+        let s = t.bin(BinaryOp::Add, a, b);
+        let d = t.bin(BinaryOp::Sub, a, b);
+        let y = t.bin(BinaryOp::Mul, s, d);
+        let p = t.plan(y);
+        assert!(crate::passes::optimize(&t.g, &[y]).rewrite.is_empty());
+        assert_kernels(&p, 1);
+        assert_eq!(
+            p.to_string(),
+            "plan on 1 rank(s): 1 step(s), 1 kernel(s)\n\
+             \x20 v0: float64[4] replicated <- buffer 0\n\
+             \x20 v1: float64[4] replicated <- buffer 1\n\
+             \x20 0. kernel elementwise over [4] (5 instrs) reads [v0, v1] -> [v2]\n\
+             \x20      v2: float64[4] replicated\n"
+        );
     }
 
     #[test]

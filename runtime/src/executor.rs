@@ -82,8 +82,11 @@ fn run_steps(
         }
     }
     let mut out = Vec::new();
-    for (node, v) in &plan.outputs {
-        let arc = ex.values[v.0 as usize].take().ok_or_else(|| Error::Internal(format!("output {v} was never computed")))?;
+    for (i, (node, v)) in plan.outputs.iter().enumerate() {
+        // Outputs the optimizer proved equal share a value: each gets its own buffer.
+        let later = plan.outputs[i + 1..].iter().any(|(_, w)| w == v);
+        let slot = &mut ex.values[v.0 as usize];
+        let arc = if later { slot.clone() } else { slot.take() }.ok_or_else(|| Error::Internal(format!("output {v} was never computed")))?;
         out.push((*node, Arc::try_unwrap(arc).unwrap_or_else(|a| (*a).clone())));
     }
     Ok(out)

@@ -9,7 +9,7 @@ use ir::view::IndexItem;
 use ir::{BaseId, DType, Scalar};
 use pyo3::exceptions::{PyIndexError, PyTypeError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyByteArray, PyComplex, PyEllipsis, PyFloat, PyInt, PySlice, PyTuple};
+use pyo3::types::{PyBool, PyComplex, PyEllipsis, PyFloat, PyInt, PySlice, PyTuple};
 use runtime::api::random::{Draw, RngState};
 use runtime::api::{Operand, PyScalar};
 use runtime::{Arr, Session};
@@ -62,6 +62,38 @@ impl Array {
     #[getter]
     fn dtype(&self) -> &'static str {
         self.arr.dtype.name()
+    }
+}
+
+/// Computed bytes handed to NumPy without a copy: `numpy.frombuffer` wraps this object's memory
+/// (writable, owned by the NumPy array through the buffer protocol).
+#[pyclass(module = "starp._core")]
+pub struct HostBuffer {
+    data: Vec<u8>,
+}
+
+#[pymethods]
+impl HostBuffer {
+    /// # Safety
+    /// Called by CPython with a valid `view`; the data lives as long as `slf`, which the view
+    /// holds a reference to, and is never reallocated.
+    unsafe fn __getbuffer__(slf: Bound<'_, Self>, view: *mut pyo3::ffi::Py_buffer, flags: std::os::raw::c_int) -> PyResult<()> {
+        let (ptr, len) = {
+            let mut b = slf.borrow_mut();
+            (b.data.as_mut_ptr(), b.data.len())
+        };
+        // SAFETY: see above; PyBuffer_FillInfo fills a 1-d unsigned-byte view and increfs slf.
+        let rc = unsafe { pyo3::ffi::PyBuffer_FillInfo(view, slf.as_ptr(), ptr as *mut std::os::raw::c_void, len as isize, 0, flags) };
+        if rc == -1 {
+            return Err(PyErr::fetch(slf.py()));
+        }
+        Ok(())
+    }
+
+    unsafe fn __releasebuffer__(&self, _view: *mut pyo3::ffi::Py_buffer) {}
+
+    fn __len__(&self) -> usize {
+        self.data.len()
     }
 }
 
@@ -398,7 +430,7 @@ impl PySession {
     }
 
     /// Computes the arrays (shared work once) and returns their bytes.
-    fn fetch<'py>(&self, py: Python<'py>, arrays: Vec<Bound<'py, Array>>) -> PyResult<Vec<Bound<'py, PyByteArray>>> {
+    fn fetch<'py>(&self, py: Python<'py>, arrays: Vec<Bound<'py, Array>>) -> PyResult<Vec<Bound<'py, HostBuffer>>> {
         let arrs: Vec<Arr> = arrays.iter().map(|a| self.arr(a).cloned()).collect::<PyResult<_>>()?;
         let inner = self.inner.clone();
         let bytes = py.detach(move || {
@@ -406,7 +438,7 @@ impl PySession {
             r.unwrap_or_else(|_| Err(ir::Error::Internal("panic while computing".into())))
         });
         let bytes = bytes.map_err(|e| errors::to_py(py, e))?;
-        Ok(bytes.into_iter().map(|b| PyByteArray::new(py, &b)).collect())
+        bytes.into_iter().map(|data| Bound::new(py, HostBuffer { data })).collect()
     }
 
     /// Computes the arrays' bases where they live, without gathering them.
@@ -494,5 +526,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PySession>()?;
     m.add_class::<Array>()?;
     m.add_class::<Rng>()?;
+    m.add_class::<HostBuffer>()?;
     Ok(())
 }

@@ -13,7 +13,7 @@
 
 use crate::affine::{view_map, AffineMap};
 use crate::kernel_builder::build_kernel;
-use crate::passes::{self, Rewrite, Subgraph};
+use crate::passes::{self, Rewrite};
 use crate::plan::{coords_boxes, KernelInput, KernelStep, Plan, ReduceMode, ReducePlan, Step, Value, ValueId};
 use ir::kernel::LEAF;
 use ir::layout::{contains, full_box, IBox, Layout};

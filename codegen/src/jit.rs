@@ -4,7 +4,9 @@
 //! loop body compiles once) is compiled into one function that runs a 2-d block of the domain;
 //! `drive` splits a call's box into blocks. Kernels the JIT does not support (see `plan`) run in
 //! the interpreter, which remains the specification: every JIT result is bit-identical to the
-//! interpreter's, float transcendentals included (they call the same Rust functions).
+//! interpreter's, float transcendentals included (they call the same Rust functions: `vmath`'s
+//! slice functions for exp, log, sin, cos and tanh of real values, once per chunk of elements,
+//! see `strips`).
 //!
 //! The cache is a mutex-protected map shared by every thread; compiling happens under the lock.
 //! Compiled code lives in a `JITModule` generation; when the cache grows past `MAX_CACHED`
@@ -15,6 +17,7 @@ mod callouts;
 mod drive;
 mod emit;
 mod plan;
+mod strips;
 mod vector;
 
 #[cfg(test)]
@@ -93,7 +96,14 @@ struct State {
 
 fn new_module() -> Result<(JITModule, Ids), String> {
     let mut flags = settings::builder();
-    for (k, v) in [("use_colocated_libcalls", "false"), ("is_pic", "false"), ("opt_level", "speed")] {
+    // Strip buffers can make a frame larger than a guard page: probe it.
+    for (k, v) in [
+        ("use_colocated_libcalls", "false"),
+        ("is_pic", "false"),
+        ("opt_level", "speed"),
+        ("enable_probestack", "true"),
+        ("probestack_strategy", "inline"),
+    ] {
         flags.set(k, v).map_err(|e| e.to_string())?;
     }
     let isa = cranelift_native::builder()
@@ -126,7 +136,6 @@ fn callout_signature(m: &JITModule, s: Sig) -> cranelift_codegen::ir::Signature 
     use cranelift_codegen::ir::{types::*, AbiParam};
     let mut sig = m.make_signature();
     let (params, ret): (&[_], Option<_>) = match s {
-        Sig::F1 => (&[F64], Some(F64)),
         Sig::F2 => (&[F64, F64], Some(F64)),
         Sig::S2 => (&[F32, F32], Some(F32)),
         Sig::I2 => (&[I64, I64], Some(I64)),
@@ -134,6 +143,7 @@ fn callout_signature(m: &JITModule, s: Sig) -> cranelift_codegen::ir::Signature 
         Sig::C2 => (&[F64, F64, F64, F64, I64], None),
         Sig::R3F => (&[I64, I64, I64], Some(F64)),
         Sig::R4I => (&[I64, I64, I64, I64], Some(I64)),
+        Sig::Strip => (&[I64, I64, I64], None),
     };
     sig.params.extend(params.iter().map(|&t| AbiParam::new(t)));
     sig.returns.extend(ret.map(AbiParam::new));

@@ -6,4 +6,5 @@
 
 pub mod interp;
 pub mod jit;
+pub mod vmath;
 pub use jit::{jit_ir, jit_stats, run, JitStats};

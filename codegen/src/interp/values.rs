@@ -3,13 +3,16 @@
 //!
 //! Every dtype of a kind shares one column representation: integers live in `i64`/`u64` and are
 //! wrapped to the instruction's width after each operation, float32 lives in `f64` and is rounded
-//! to `f32` after each operation (correctly rounded for + - * / sqrt, within an ulp of NumPy's
-//! float32 loops for the transcendental functions), complex64 likewise per part.
+//! to `f32` after each operation (correctly rounded for + - * / sqrt; exp, log, sin, cos and tanh
+//! are `vmath`'s float32 functions, within an ulp of the correctly rounded result), complex64
+//! likewise per part.
 
 use ir::dtype::{DType, Kind};
 use ir::op::{BinaryOp, UnaryOp};
 use ir::scalar::{float_to_i64, float_to_u64, wrap_signed, wrap_unsigned, Scalar};
 use num_complex::Complex64;
+
+use crate::vmath::Func;
 
 use super::math::{
     cdiv, cle, clt, cmax, cmin, cpow, floor_div_i, floor_divide_f32, floor_divide_f64, fmax, fmin, mod_i, pow_i, pow_u,
@@ -380,16 +383,35 @@ pub(crate) fn unary(op: UnaryOp, od: DType, a: &Col, out: &mut Col, scratch: &mu
     }
 }
 
+/// A float function on a float column (integers already converted): sqrt per element, the
+/// transcendentals by `vmath`'s slice functions. A float32 result is the float32 function of the
+/// argument rounded to float32 (exact for float32 values and small integers).
 fn float_fn(op: UnaryOp, od: DType, a: &Col, out: &mut Col) {
-    use UnaryOp::*;
-    match op {
-        Sqrt => map1(a, out, move |x: f64| round_f(x.sqrt(), od)),
-        Exp => map1(a, out, move |x: f64| round_f(x.exp(), od)),
-        Log => map1(a, out, move |x: f64| round_f(x.ln(), od)),
-        Sin => map1(a, out, move |x: f64| round_f(x.sin(), od)),
-        Cos => map1(a, out, move |x: f64| round_f(x.cos(), od)),
-        Tanh => map1(a, out, move |x: f64| round_f(x.tanh(), od)),
-        _ => unsupported(op, od),
+    let Some(f) = Func::of(op) else {
+        match op {
+            UnaryOp::Sqrt => map1(a, out, move |x: f64| round_f(x.sqrt(), od)),
+            _ => unsupported(op, od),
+        }
+        return;
+    };
+    let x = f64::slice(a);
+    let o = f64::vec(out);
+    o.clear();
+    o.resize(x.len(), 0.0);
+    if od == DType::F32 {
+        let (mut xs, mut ys) = ([0f32; STRIP], [0f32; STRIP]);
+        for (xc, oc) in x.chunks(STRIP).zip(o.chunks_mut(STRIP)) {
+            let n = xc.len();
+            for (d, &v) in xs.iter_mut().zip(xc) {
+                *d = v as f32;
+            }
+            f.f32()(&xs[..n], &mut ys[..n]);
+            for (d, &v) in oc.iter_mut().zip(&ys[..n]) {
+                *d = v as f64;
+            }
+        }
+    } else {
+        f.f64()(x, o);
     }
 }
 

@@ -1,19 +1,18 @@
-//! The Rust functions JIT code calls for what it does not emit inline: transcendental functions,
-//! NumPy's float divmod, integer powers, the complex operations of `interp::math` and the Philox
+//! The Rust functions JIT code calls for what it does not emit inline: the strip functions of
+//! `vmath` (exp, log, sin, cos, tanh of float32 and float64 slices), powers, NumPy's float divmod, integer powers, the complex operations of `interp::math` and the Philox
 //! draws. Each one is the interpreter's own element function, so a call-out result is
 //! bit-identical to the interpreter's.
 
 use crate::interp::math::{
     cdiv, cmax, cmin, cpow, floor_divide_f32, floor_divide_f64, pow_i, pow_u, remainder_f32, remainder_f64,
 };
+use crate::vmath::{self, Func};
 use ir::philox;
 use num_complex::Complex64 as C;
 
 /// Argument and result shape of a call-out, from which its Cranelift signature follows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Sig {
-    /// f64 -> f64
-    F1,
     /// (f64, f64) -> f64
     F2,
     /// (f32, f32) -> f32
@@ -28,6 +27,8 @@ pub(crate) enum Sig {
     R3F,
     /// (seed, draw, index, range) -> u64
     R4I,
+    /// (x: *const T, out: *mut T, n)
+    Strip,
 }
 
 pub(crate) struct Callout {
@@ -36,20 +37,62 @@ pub(crate) struct Callout {
     pub ptr: *const u8,
 }
 
-extern "C" fn exp_(x: f64) -> f64 {
-    x.exp()
+/// Applies a strip function to `n` elements at `x` into `out`. JIT code passes its own buffers
+/// or, for contiguous aligned operands, the arrays themselves: an output may then be its input
+/// (an in-place kernel), which goes through a copy of the input, as would any other overlap.
+fn strip<T: Copy + Default>(f: fn(&[T], &mut [T]), x: *const T, out: *mut T, n: i64) {
+    let n = n.max(0) as usize;
+    if n == 0 {
+        return;
+    }
+    let bytes = n * std::mem::size_of::<T>();
+    let (xa, oa) = (x as usize, out as usize);
+    if xa + bytes <= oa || oa + bytes <= xa {
+        // SAFETY: JIT code passes n valid aligned elements at each pointer; they do not overlap.
+        let (x, out) = unsafe { (std::slice::from_raw_parts(x, n), std::slice::from_raw_parts_mut(out, n)) };
+        return f(x, out);
+    }
+    let mut tmp = [T::default(); 256];
+    let mut at = 0;
+    while at < n {
+        let len = (n - at).min(tmp.len());
+        // SAFETY: n valid aligned elements at each pointer; the slices are of the copy and of
+        // the output only.
+        unsafe {
+            std::ptr::copy(x.add(at), tmp.as_mut_ptr(), len);
+            f(&tmp[..len], std::slice::from_raw_parts_mut(out.add(at), len));
+        }
+        at += len;
+    }
 }
-extern "C" fn ln_(x: f64) -> f64 {
-    x.ln()
+
+macro_rules! strip_fns {
+    ($($name:ident => $f:ident: $t:ty),* $(,)?) => {$(
+        extern "C" fn $name(x: *const $t, out: *mut $t, n: i64) {
+            strip(vmath::$f, x, out, n)
+        }
+    )*};
 }
-extern "C" fn sin_(x: f64) -> f64 {
-    x.sin()
-}
-extern "C" fn cos_(x: f64) -> f64 {
-    x.cos()
-}
-extern "C" fn tanh_(x: f64) -> f64 {
-    x.tanh()
+strip_fns!(
+    vexp_f64_ => exp_f64: f64, vlog_f64_ => log_f64: f64, vsin_f64_ => sin_f64: f64, vcos_f64_ => cos_f64: f64,
+    vtanh_f64_ => tanh_f64: f64, vexp_f32_ => exp_f32: f32, vlog_f32_ => log_f32: f32, vsin_f32_ => sin_f32: f32,
+    vcos_f32_ => cos_f32: f32, vtanh_f32_ => tanh_f32: f32,
+);
+
+/// The call-out name of the strip function of `f` (float32 or float64).
+pub(crate) fn strip_name(f: Func, f32: bool) -> &'static str {
+    match (f, f32) {
+        (Func::Exp, false) => "starp_vexp_f64_",
+        (Func::Log, false) => "starp_vlog_f64_",
+        (Func::Sin, false) => "starp_vsin_f64_",
+        (Func::Cos, false) => "starp_vcos_f64_",
+        (Func::Tanh, false) => "starp_vtanh_f64_",
+        (Func::Exp, true) => "starp_vexp_f32_",
+        (Func::Log, true) => "starp_vlog_f32_",
+        (Func::Sin, true) => "starp_vsin_f32_",
+        (Func::Cos, true) => "starp_vcos_f32_",
+        (Func::Tanh, true) => "starp_vtanh_f32_",
+    }
 }
 extern "C" fn pow_(a: f64, b: f64) -> f64 {
     a.powf(b)
@@ -121,11 +164,16 @@ pub(crate) fn all() -> Vec<Callout> {
         };
     }
     vec![
-        c!(exp_, F1),
-        c!(ln_, F1),
-        c!(sin_, F1),
-        c!(cos_, F1),
-        c!(tanh_, F1),
+        c!(vexp_f64_, Strip),
+        c!(vlog_f64_, Strip),
+        c!(vsin_f64_, Strip),
+        c!(vcos_f64_, Strip),
+        c!(vtanh_f64_, Strip),
+        c!(vexp_f32_, Strip),
+        c!(vlog_f32_, Strip),
+        c!(vsin_f32_, Strip),
+        c!(vcos_f32_, Strip),
+        c!(vtanh_f32_, Strip),
         c!(pow_, F2),
         c!(hypot_, F2),
         c!(floor_divide_f64_, F2),

@@ -13,13 +13,21 @@
 //! its dtype after each operation), bools in an i8 that is 0 or 1, float32 in an f32 (its + - * /
 //! and sqrt are the f64 ones rounded to f32, which is what the interpreter computes), float64 in
 //! an f64, and complex numbers as two f64 (rounded to f32 after each operation for complex64).
+//!
+//! Kernels with exp, log, sin, cos or tanh of real values run their inner loop by chunks (see
+//! `strips`): per chunk, one scalar loop per phase, and between phases `vmath`'s slice functions
+//! on buffers in the stack frame (or on the arrays themselves where that is all a phase does and
+//! they are contiguous). Kernels whose buffers would not fit call the slice functions one element
+//! at a time.
 
 use super::callouts::Sig;
 use super::plan::{self, is_arg, is_comparison, Plan, F_ACC, F_ACCT, F_INIT, F_M, F_MODE, F_N, F_T0, F_VEC};
+use super::strips::{self, Strips};
 use super::vector;
+use crate::vmath::Func;
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{
-    types, Function, InstBuilder, MemFlagsData, StackSlot, StackSlotData, StackSlotKind, Type, Value,
+    types, Block, Function, InstBuilder, MemFlagsData, StackSlot, StackSlotData, StackSlotKind, Type, Value,
 };
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
 use cranelift_jit::JITModule;
@@ -74,11 +82,15 @@ pub(crate) struct Em<'a, 'b> {
     ids: &'a Ids,
     refs: HashMap<&'static str, cranelift_codegen::ir::FuncRef>,
     cslot: Option<StackSlot>,
+    /// 16 bytes for a one-element strip call (argument at 0, result at 8).
+    sslot: Option<StackSlot>,
+    /// The buffers of a strip schedule.
+    bslot: Option<StackSlot>,
 }
 
 impl<'a, 'b> Em<'a, 'b> {
     pub(crate) fn new(b: &'a mut FunctionBuilder<'b>, module: &'a mut JITModule, ids: &'a Ids) -> Self {
-        Em { b, module, ids, refs: HashMap::new(), cslot: None }
+        Em { b, module, ids, refs: HashMap::new(), cslot: None, sslot: None, bslot: None }
     }
 
     pub(crate) fn iconst(&mut self, v: i64) -> Value {
@@ -270,17 +282,45 @@ impl<'a, 'b> Em<'a, 'b> {
 
     // ---- operations ----
 
-    fn float_fn(&mut self, op: UnaryOp, x: Value) -> Value {
-        let name = match op {
-            UnaryOp::Sqrt => return self.b.ins().sqrt(x),
-            UnaryOp::Exp => "starp_exp_",
-            UnaryOp::Log => "starp_ln_",
-            UnaryOp::Sin => "starp_sin_",
-            UnaryOp::Cos => "starp_cos_",
-            UnaryOp::Tanh => "starp_tanh_",
-            _ => unreachable!("not a float function"),
+    /// The argument of a float function (sqrt, or a strip function: `strips::strip_func`) of a
+    /// real value of dtype `da` whose result has dtype `od`: the value as f64 (the column
+    /// `values::unary` gives `float_fn`), rounded to float32 for a float32 result.
+    pub(crate) fn float_arg(&mut self, da: DType, od: DType, a: V) -> Value {
+        let x = match da.kind() {
+            Kind::Float => self.to_f64(da, a.s()),
+            Kind::Int => self.b.ins().fcvt_from_sint(types::F64, a.s()),
+            Kind::UInt => self.b.ins().fcvt_from_uint(types::F64, a.s()),
+            _ => {
+                let w = self.b.ins().uextend(types::I64, a.s());
+                self.b.ins().fcvt_from_uint(types::F64, w)
+            }
         };
-        self.call1(name, &[x])
+        self.from_f64(od, x)
+    }
+
+    /// Calls the strip function of `f` (float32 or float64) on `n` elements at `x`, into `out`.
+    pub(crate) fn strip_call(&mut self, f: Func, f32: bool, x: Value, out: Value, n: Value) {
+        self.call(super::callouts::strip_name(f, f32), &[x, out, n]);
+    }
+
+    /// The stack slot of the strip buffers (one per function).
+    fn strip_slot(&mut self, bytes: usize) -> StackSlot {
+        *self.bslot.get_or_insert_with(|| {
+            self.b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, bytes as u32, 6))
+        })
+    }
+
+    /// A strip function applied to one element (kernels without a strip schedule).
+    fn strip_one(&mut self, f: Func, od: DType, x: Value) -> Value {
+        let slot = *self
+            .sslot
+            .get_or_insert_with(|| self.b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, 16, 4)));
+        let p = self.b.ins().stack_addr(types::I64, slot, 0);
+        let q = self.b.ins().iadd_imm_s(p, 8);
+        self.b.ins().store(mem(), x, p, 0);
+        let one = self.iconst(1);
+        self.strip_call(f, od == DType::F32, p, q, one);
+        self.b.ins().load(ty(od), mem(), q, 0)
     }
 
     /// `op` on a value of dtype `da`; `od` is the result dtype (`values::unary`).
@@ -322,18 +362,15 @@ impl<'a, 'b> Em<'a, 'b> {
                 let (r, i) = self.call_c(name, &[re, im]);
                 self.round_c(od, r, i)
             }
-            (Sqrt | Exp | Log | Sin | Cos | Tanh, _) => {
-                let x = match k {
-                    Kind::Float => self.to_f64(da, a.s()),
-                    Kind::Int => self.b.ins().fcvt_from_sint(types::F64, a.s()),
-                    Kind::UInt => self.b.ins().fcvt_from_uint(types::F64, a.s()),
-                    _ => {
-                        let w = self.b.ins().uextend(types::I64, a.s());
-                        self.b.ins().fcvt_from_uint(types::F64, w)
-                    }
-                };
-                let r = self.float_fn(op, x);
+            (Sqrt, _) => {
+                let x = self.float_arg(da, DType::F64, a);
+                let r = self.b.ins().sqrt(x);
                 V::S(self.from_f64(od, r))
+            }
+            (Exp | Log | Sin | Cos | Tanh, _) => {
+                let x = self.float_arg(da, od, a);
+                let f = Func::of(op).expect("a strip function");
+                V::S(self.strip_one(f, od, x))
             }
             (Invert, Kind::Bool) => V::S(self.b.ins().bxor_imm_s(a.s(), 1)),
             (Invert, Kind::Int) => V::S(self.b.ins().bnot(a.s())),
@@ -783,44 +820,142 @@ pub(crate) struct Entry {
     pub randoms: Vec<Option<[Value; 3]>>,
 }
 
-/// Evaluates every live instruction at one element. `ptr(k)` is operand k's element address,
-/// `lin(q)` the value of the q-th Linear instruction.
+/// Evaluates instruction `j` at one element from its operands' values. `ptrs` are the operand
+/// element addresses; `lin` is the value of `j` if it is a Linear instruction.
+fn eval_one(em: &mut Em, k: &Kernel, e: &Entry, j: usize, ptrs: &[Value], lin: Option<Value>, vals: &[Option<V>]) -> V {
+    let ins = &k.body[j];
+    let d = ins.dtype;
+    let val = |a: u32| vals[a as usize].expect("operands are live and earlier");
+    let dt = |a: u32| k.body[a as usize].dtype;
+    match &ins.op {
+        &InstrOp::Load(i) => em.load(d, ptrs[i as usize]),
+        InstrOp::Param(_) => e.params[j].expect("param loaded at entry"),
+        InstrOp::Linear(_) => V::S(em.wrap(d, lin.expect("linear value"))),
+        &InstrOp::Unary(op, a) => em.unary(op, dt(a), d, val(a)),
+        &InstrOp::Binary(op, a, b) => {
+            if is_comparison(op) {
+                em.compare(op, dt(a), val(a), val(b))
+            } else {
+                em.arith(op, d, val(a), val(b))
+            }
+        }
+        &InstrOp::Cast(a) => em.cast(dt(a), d, val(a)),
+        &InstrOp::Select(c, a, b) => em.select(val(c), val(a), val(b)),
+        &InstrOp::Random { dist, index, .. } => {
+            let sdr = e.randoms[j].expect("random params loaded at entry");
+            em.random(dist, d, sdr, val(index).s())
+        }
+    }
+}
+
+/// Evaluates every live instruction at one element. `ptrs` are the operand element addresses,
+/// `lins` the values of the Linear instructions (in `plan.linears` order).
 pub(crate) fn eval(em: &mut Em, k: &Kernel, plan: &Plan, e: &Entry, ptrs: &[Value], lins: &[Value]) -> Vec<Option<V>> {
     let mut vals: Vec<Option<V>> = vec![None; k.body.len()];
     let mut lin_ix = 0;
-    for (j, ins) in k.body.iter().enumerate() {
+    for j in 0..k.body.len() {
         if !plan.live[j] {
             continue;
         }
-        let d = ins.dtype;
-        let val = |a: u32| vals[a as usize].expect("operands are live and earlier");
-        let dt = |a: u32| k.body[a as usize].dtype;
-        let v = match &ins.op {
-            &InstrOp::Load(i) => em.load(d, ptrs[i as usize]),
-            InstrOp::Param(_) => e.params[j].expect("param loaded at entry"),
-            InstrOp::Linear(_) => {
-                let x = lins[lin_ix];
-                lin_ix += 1;
-                V::S(em.wrap(d, x))
-            }
-            &InstrOp::Unary(op, a) => em.unary(op, dt(a), d, val(a)),
-            &InstrOp::Binary(op, a, b) => {
-                if is_comparison(op) {
-                    em.compare(op, dt(a), val(a), val(b))
-                } else {
-                    em.arith(op, d, val(a), val(b))
-                }
-            }
-            &InstrOp::Cast(a) => em.cast(dt(a), d, val(a)),
-            &InstrOp::Select(c, a, b) => em.select(val(c), val(a), val(b)),
-            &InstrOp::Random { dist, index, .. } => {
-                let sdr = e.randoms[j].expect("random params loaded at entry");
-                em.random(dist, d, sdr, val(index).s())
-            }
+        let lin = if matches!(k.body[j].op, InstrOp::Linear(_)) {
+            lin_ix += 1;
+            Some(lins[lin_ix - 1])
+        } else {
+            None
         };
-        vals[j] = Some(v);
+        vals[j] = Some(eval_one(em, k, e, j, ptrs, lin, &vals));
     }
     vals
+}
+
+/// One phase of a strip schedule at one element: the values computed here, and those read
+/// back from the buffers of earlier phases.
+struct PhaseEval<'s> {
+    s: &'s Strips,
+    p: usize,
+    /// Address of the buffer slot.
+    base: Value,
+    /// The element's index in the chunk.
+    ev: Value,
+    /// `base + ev * size` per element size.
+    addrs: Vec<(usize, Value)>,
+    vals: Vec<Option<V>>,
+}
+
+impl PhaseEval<'_> {
+    fn addr(&mut self, em: &mut Em, size: usize) -> Value {
+        if let Some(&(_, a)) = self.addrs.iter().find(|(s, _)| *s == size) {
+            return a;
+        }
+        let off = em.b.ins().imul_imm_s(self.ev, size as i64);
+        let a = em.b.ins().iadd(self.base, off);
+        self.addrs.push((size, a));
+        a
+    }
+
+    /// The value of instruction `a`, from a buffer if an earlier phase (or call) computed it.
+    fn get(&mut self, em: &mut Em, k: &Kernel, a: usize) -> V {
+        if let Some(v) = self.vals[a] {
+            return v;
+        }
+        let b = self.s.keep[a].expect("a value of an earlier phase is kept");
+        let ea = self.addr(em, b.size);
+        let d = k.body[a].dtype;
+        let off = b.off as i32;
+        let v = if d.is_complex() {
+            let re = em.b.ins().load(types::F64, mem(), ea, off);
+            let im = em.b.ins().load(types::F64, mem(), ea, off + 8);
+            V::C(re, im)
+        } else {
+            V::S(em.b.ins().load(ty(d), mem(), ea, off))
+        };
+        self.vals[a] = Some(v);
+        v
+    }
+
+    /// Evaluates this phase's instructions.
+    fn run(&mut self, em: &mut Em, k: &Kernel, e: &Entry, ptrs: &[Value], lins: &[Option<Value>]) {
+        let (s, p) = (self.s, self.p);
+        for (j, &lin) in lins.iter().enumerate() {
+            let here = if s.remat[j] { s.remat_in[p][j] } else { s.phase[j] == p && strips::strip_func(k, j).is_none() };
+            if !here {
+                continue;
+            }
+            for a in plan::operands(&k.body[j].op) {
+                self.get(em, k, a as usize);
+            }
+            let v = eval_one(em, k, e, j, ptrs, lin, &self.vals);
+            self.vals[j] = Some(v);
+        }
+        // Values later phases read.
+        for j in 0..k.body.len() {
+            if s.phase[j] != p || strips::strip_func(k, j).is_some() {
+                continue;
+            }
+            if let Some(b) = s.keep[j] {
+                let ea = self.addr(em, b.size);
+                match self.vals[j].expect("computed in this phase") {
+                    V::S(x) => {
+                        em.b.ins().store(mem(), x, ea, b.off as i32);
+                    }
+                    V::C(re, im) => {
+                        em.b.ins().store(mem(), re, ea, b.off as i32);
+                        em.b.ins().store(mem(), im, ea, b.off as i32 + 8);
+                    }
+                }
+            }
+        }
+        // Arguments of the calls after this phase.
+        for &t in &s.calls[p] {
+            let t = t as usize;
+            let InstrOp::Unary(_, a) = k.body[t].op else { unreachable!("a strip function is unary") };
+            let v = self.get(em, k, a as usize);
+            let x = em.float_arg(k.body[a as usize].dtype, k.body[t].dtype, v);
+            let b = s.arg[t].expect("argument buffer");
+            let ea = self.addr(em, b.size);
+            em.b.ins().store(mem(), x, ea, b.off as i32);
+        }
+    }
 }
 
 struct Loop {
@@ -1027,73 +1162,28 @@ fn nest(em: &mut Em, k: &Kernel, plan: &Plan, e: &Entry, mode: Mode, exit: crane
     em.b.ins().brif(c, inner_body, &[], inner_exit, &[]);
 
     em.b.switch_to_block(inner_body);
-    let jv = em.b.use_var(j);
-    let ptrs: Vec<Value> = lp.ptrs.iter().map(|&v| em.b.use_var(v)).collect();
-    let lins: Vec<Value> = lp.lins.iter().map(|&v| em.b.use_var(v)).collect();
-    let vals = eval(em, k, plan, e, &ptrs, &lins);
-    let nin = k.inputs.len();
-    for (q, &o) in k.outputs.iter().enumerate() {
-        let v = vals[o as usize].expect("outputs are live");
-        em.store(k.body[o as usize].dtype, v, ptrs[nin + q]);
-    }
-    if let Some(r) = red {
-        let vd = vd.expect("reduction");
-        let v = vals[r.value as usize].expect("the reduced value is live");
-        match mode {
-            Mode::AlongT => {
-                let (first, vars, bt) = acc_vars.as_ref().expect("mode T state");
-                let fst = em.b.use_var(*first);
-                let cur = if vd.is_complex() {
-                    V::C(em.b.use_var(vars[0]), em.b.use_var(vars[1]))
-                } else {
-                    V::S(em.b.use_var(vars[0]))
-                };
-                let t = em.b.ins().iadd(t0.expect("reduction"), jv);
-                let btv = em.b.use_var(*bt);
-                let (nv, nt) = fold(em, r.op, vd, fst, cur, v, btv, t);
-                match nv {
-                    V::S(x) => em.b.def_var(vars[0], x),
-                    V::C(re, im) => {
-                        em.b.def_var(vars[0], re);
-                        em.b.def_var(vars[1], im);
-                    }
-                }
-                em.b.def_var(*bt, nt);
-                let f0 = em.bconst(false);
-                em.b.def_var(*first, f0);
+    let tail = Tail { mode, red, vd, isz, acc_vars: acc_vars.as_ref(), first_row, t0, acc, acct, i, zero };
+    match &plan.strips {
+        None => {
+            let jv = em.b.use_var(j);
+            let ptrs: Vec<Value> = lp.ptrs.iter().map(|&v| em.b.use_var(v)).collect();
+            let lins: Vec<Value> = lp.lins.iter().map(|&v| em.b.use_var(v)).collect();
+            let vals = eval(em, k, plan, e, &ptrs, &lins);
+            tail.emit(em, k, &vals, &ptrs, jv);
+            for (q, o) in e.ops.iter().enumerate() {
+                let p = em.b.ins().iadd(ptrs[q], o[2]);
+                em.b.def_var(lp.ptrs[q], p);
             }
-            Mode::AlongK { .. } => {
-                let off = em.b.ins().imul_imm_s(jv, isz);
-                let pa = em.b.ins().iadd(acc.expect("reduction"), off);
-                let cur = em.load(vd, pa);
-                let t = em.b.ins().iadd(t0.expect("reduction"), i);
-                let (pt, btv) = if is_arg(r.op) {
-                    let off = em.b.ins().imul_imm_s(jv, 8);
-                    let pt = em.b.ins().iadd(acct.expect("reduction"), off);
-                    (Some(pt), em.b.ins().load(i64t, mem(), pt, 0))
-                } else {
-                    (None, zero)
-                };
-                let (nv, nt) = fold(em, r.op, vd, first_row.expect("mode K"), cur, v, btv, t);
-                em.store(vd, nv, pa);
-                if let Some(pt) = pt {
-                    em.b.ins().store(mem(), nt, pt, 0);
-                }
+            for (q, l) in e.lins.iter().enumerate() {
+                let x = em.b.ins().iadd(lins[q], l[2]);
+                em.b.def_var(lp.lins[q], x);
             }
-            Mode::Elementwise { .. } => unreachable!("reduction in elementwise mode"),
+            let jn = em.b.ins().iadd_imm_s(jv, 1);
+            em.b.def_var(j, jn);
+            em.b.ins().jump(inner_head, &[]);
         }
+        Some(s) => chunk(em, k, plan, e, s, &lp, j, &tail, inner_head),
     }
-    for (q, o) in e.ops.iter().enumerate() {
-        let p = em.b.ins().iadd(ptrs[q], o[2]);
-        em.b.def_var(lp.ptrs[q], p);
-    }
-    for (q, l) in e.lins.iter().enumerate() {
-        let x = em.b.ins().iadd(lins[q], l[2]);
-        em.b.def_var(lp.lins[q], x);
-    }
-    let jn = em.b.ins().iadd_imm_s(jv, 1);
-    em.b.def_var(j, jn);
-    em.b.ins().jump(inner_head, &[]);
 
     em.b.switch_to_block(inner_exit);
     let i = em.b.use_var(lp.i);
@@ -1117,6 +1207,233 @@ fn nest(em: &mut Em, k: &Kernel, plan: &Plan, e: &Entry, mode: Mode, exit: crane
     let inext = em.b.ins().iadd_imm_s(i, 1);
     em.b.def_var(lp.i, inext);
     em.b.ins().jump(outer_head, &[]);
+}
+
+/// What the last step of an element needs: its mode and reduction state.
+struct Tail<'x> {
+    mode: Mode,
+    red: Option<&'x ir::kernel::KernelReduction>,
+    vd: Option<DType>,
+    isz: i64,
+    /// Mode T: first, accumulator parts, winning t.
+    acc_vars: Option<&'x (Variable, Vec<Variable>, Variable)>,
+    first_row: Option<Value>,
+    t0: Option<Value>,
+    acc: Option<Value>,
+    acct: Option<Value>,
+    /// The outer index.
+    i: Value,
+    zero: Value,
+}
+
+impl Tail<'_> {
+    /// Stores the element's outputs and folds its reduced value; `jv` is its inner index.
+    fn emit(&self, em: &mut Em, k: &Kernel, vals: &[Option<V>], ptrs: &[Value], jv: Value) {
+        let nin = k.inputs.len();
+        for (q, &o) in k.outputs.iter().enumerate() {
+            let v = vals[o as usize].expect("outputs are live");
+            em.store(k.body[o as usize].dtype, v, ptrs[nin + q]);
+        }
+        if let Some(r) = self.red {
+            let vd = self.vd.expect("reduction");
+            let v = vals[r.value as usize].expect("the reduced value is live");
+            match self.mode {
+                Mode::AlongT => {
+                    let (first, vars, bt) = self.acc_vars.expect("mode T state");
+                    let fst = em.b.use_var(*first);
+                    let cur = if vd.is_complex() {
+                        V::C(em.b.use_var(vars[0]), em.b.use_var(vars[1]))
+                    } else {
+                        V::S(em.b.use_var(vars[0]))
+                    };
+                    let t = em.b.ins().iadd(self.t0.expect("reduction"), jv);
+                    let btv = em.b.use_var(*bt);
+                    let (nv, nt) = fold(em, r.op, vd, fst, cur, v, btv, t);
+                    match nv {
+                        V::S(x) => em.b.def_var(vars[0], x),
+                        V::C(re, im) => {
+                            em.b.def_var(vars[0], re);
+                            em.b.def_var(vars[1], im);
+                        }
+                    }
+                    em.b.def_var(*bt, nt);
+                    let f0 = em.bconst(false);
+                    em.b.def_var(*first, f0);
+                }
+                Mode::AlongK { .. } => {
+                    let off = em.b.ins().imul_imm_s(jv, self.isz);
+                    let pa = em.b.ins().iadd(self.acc.expect("reduction"), off);
+                    let cur = em.load(vd, pa);
+                    let t = em.b.ins().iadd(self.t0.expect("reduction"), self.i);
+                    let (pt, btv) = if is_arg(r.op) {
+                        let off = em.b.ins().imul_imm_s(jv, 8);
+                        let pt = em.b.ins().iadd(self.acct.expect("reduction"), off);
+                        (Some(pt), em.b.ins().load(types::I64, mem(), pt, 0))
+                    } else {
+                        (None, self.zero)
+                    };
+                    let (nv, nt) = fold(em, r.op, vd, self.first_row.expect("mode K"), cur, v, btv, t);
+                    em.store(vd, nv, pa);
+                    if let Some(pt) = pt {
+                        em.b.ins().store(mem(), nt, pt, 0);
+                    }
+                }
+                Mode::Elementwise { .. } => unreachable!("reduction in elementwise mode"),
+            }
+        }
+    }
+}
+
+/// The inner loop body of a kernel with a strip schedule: one chunk of up to `s.len` elements
+/// from `j`, phase by phase with the strip calls between them, then on to the next chunk.
+#[allow(clippy::too_many_arguments)]
+fn chunk(em: &mut Em, k: &Kernel, plan: &Plan, e: &Entry, s: &Strips, lp: &Loop, j: Variable, tail: &Tail, inner_head: Block) {
+    let i64t = types::I64;
+    let m = k.body.len();
+    let j0 = em.b.use_var(j);
+    let rem = em.b.ins().isub(e.n, j0);
+    let cap = em.iconst(s.len as i64);
+    let short = em.b.ins().icmp(IntCC::SignedLessThan, rem, cap);
+    let len = em.b.ins().select(short, rem, cap);
+    let bases: Vec<Value> = lp.ptrs.iter().map(|&v| em.b.use_var(v)).collect();
+    let lbases: Vec<Value> = lp.lins.iter().map(|&v| em.b.use_var(v)).collect();
+    let slot = em.strip_slot(s.bytes);
+    let base = em.b.ins().stack_addr(i64t, slot, 0);
+    // Position of each Linear instruction in `plan.linears`.
+    let mut lin_pos = vec![usize::MAX; m];
+    for (q, &l) in plan.linears.iter().enumerate() {
+        lin_pos[l as usize] = q;
+    }
+    let nin = k.inputs.len();
+    // Whether all the given operands step by one element from an aligned address: then calls
+    // read and write them in place (as slices) and the phase loops that would only copy are
+    // skipped.
+    let contiguous = |em: &mut Em, qs: &mut dyn Iterator<Item = usize>| -> Value {
+        let mut all = em.bconst(true);
+        for q in qs {
+            let d = if q < nin { k.inputs[q] } else { k.body[k.outputs[q - nin] as usize].dtype };
+            let isz = d.itemsize() as i64;
+            let c = em.b.ins().icmp_imm_s(IntCC::Equal, e.ops[q][2], isz);
+            let low = em.b.ins().band_imm_s(bases[q], isz - 1);
+            let a = em.b.ins().icmp_imm_s(IntCC::Equal, low, 0);
+            let c = em.b.ins().band(c, a);
+            all = em.b.ins().band(all, c);
+        }
+        all
+    };
+    let out_flag = s.direct_outs.as_ref().map(|v| contiguous(em, &mut v.iter().map(|&(_, q)| nin + q as usize)));
+    for p in 0..s.nphases {
+        let last = p + 1 == s.nphases;
+        let arg_flag = s.direct_args[p].as_ref().map(|v| contiguous(em, &mut v.iter().map(|&(_, q)| q as usize)));
+        let skip = if last { out_flag } else { arg_flag };
+        // The operands and Linear values this phase steps through.
+        let mut need_op = vec![last; bases.len()];
+        need_op[..nin].fill(false);
+        let mut need_lin = vec![false; lbases.len()];
+        for jj in (0..m).filter(|&jj| s.remat[jj] && s.remat_in[p][jj]) {
+            match k.body[jj].op {
+                InstrOp::Load(q) => need_op[q as usize] = true,
+                InstrOp::Linear(_) => need_lin[lin_pos[jj]] = true,
+                _ => {}
+            }
+        }
+        let ev = em.b.declare_var(i64t);
+        let zero = em.iconst(0);
+        em.b.def_var(ev, zero);
+        let vars = |em: &mut Em, need: &[bool], init: &[Value]| -> Vec<Option<Variable>> {
+            need.iter()
+                .zip(init)
+                .map(|(&n, &x)| {
+                    n.then(|| {
+                        let v = em.b.declare_var(i64t);
+                        em.b.def_var(v, x);
+                        v
+                    })
+                })
+                .collect()
+        };
+        let pvars = vars(em, &need_op, &bases);
+        let lvars = vars(em, &need_lin, &lbases);
+        let head = em.b.create_block();
+        let body = em.b.create_block();
+        let done = em.b.create_block();
+        match skip {
+            Some(f) => {
+                em.b.ins().brif(f, done, &[], head, &[]);
+            }
+            None => {
+                em.b.ins().jump(head, &[]);
+            }
+        }
+
+        em.b.switch_to_block(head);
+        let evv = em.b.use_var(ev);
+        let c = em.b.ins().icmp(IntCC::SignedLessThan, evv, len);
+        em.b.ins().brif(c, body, &[], done, &[]);
+
+        em.b.switch_to_block(body);
+        let evv = em.b.use_var(ev);
+        let ptrs: Vec<Value> = pvars.iter().zip(&bases).map(|(v, &b)| v.map_or(b, |v| em.b.use_var(v))).collect();
+        let lins: Vec<Value> = lvars.iter().zip(&lbases).map(|(v, &b)| v.map_or(b, |v| em.b.use_var(v))).collect();
+        let lin_of: Vec<Option<Value>> = (0..m).map(|jj| (lin_pos[jj] != usize::MAX).then(|| lins[lin_pos[jj]])).collect();
+        let mut pe = PhaseEval { s, p, base, ev: evv, addrs: vec![], vals: vec![None; m] };
+        pe.run(em, k, e, &ptrs, &lin_of);
+        if last {
+            for &o in k.outputs.iter().chain(k.reduction.as_ref().map(|r| &r.value)) {
+                pe.get(em, k, o as usize);
+            }
+            let jv = em.b.ins().iadd(j0, evv);
+            tail.emit(em, k, &pe.vals, &ptrs, jv);
+        }
+        for (q, v) in pvars.iter().enumerate() {
+            if let Some(v) = *v {
+                let np = em.b.ins().iadd(ptrs[q], e.ops[q][2]);
+                em.b.def_var(v, np);
+            }
+        }
+        for (q, v) in lvars.iter().enumerate() {
+            if let Some(v) = *v {
+                let nl = em.b.ins().iadd(lins[q], e.lins[q][2]);
+                em.b.def_var(v, nl);
+            }
+        }
+        let en = em.b.ins().iadd_imm_s(evv, 1);
+        em.b.def_var(ev, en);
+        em.b.ins().jump(head, &[]);
+
+        em.b.switch_to_block(done);
+        for &t in &s.calls[p] {
+            let t = t as usize;
+            let f = strips::strip_func(k, t).expect("a strip function");
+            let (a, o) = (s.arg[t].expect("argument buffer"), s.keep[t].expect("result buffer"));
+            let mut xa = em.b.ins().iadd_imm_s(base, a.off as i64);
+            let mut oa = em.b.ins().iadd_imm_s(base, o.off as i64);
+            if let (Some(f), Some(v)) = (arg_flag, &s.direct_args[p]) {
+                let &(_, q) = v.iter().find(|&&(tt, _)| tt as usize == t).expect("every call's argument");
+                xa = em.b.ins().select(f, bases[q as usize], xa);
+            }
+            if let (Some(f), Some(v)) = (out_flag, &s.direct_outs) {
+                if let Some(&(_, q)) = v.iter().find(|&&(tt, _)| tt as usize == t) {
+                    oa = em.b.ins().select(f, bases[nin + q as usize], oa);
+                }
+            }
+            em.strip_call(f, strips::is_f32(k, t), xa, oa, len);
+        }
+    }
+    // On to the next chunk.
+    for (q, o) in e.ops.iter().enumerate() {
+        let step = em.b.ins().imul(len, o[2]);
+        let np = em.b.ins().iadd(bases[q], step);
+        em.b.def_var(lp.ptrs[q], np);
+    }
+    for (q, l) in e.lins.iter().enumerate() {
+        let step = em.b.ins().imul(len, l[2]);
+        let nl = em.b.ins().iadd(lbases[q], step);
+        em.b.def_var(lp.lins[q], nl);
+    }
+    let jn = em.b.ins().iadd(j0, len);
+    em.b.def_var(j, jn);
+    em.b.ins().jump(inner_head, &[]);
 }
 
 /// One fold step: `first` starts from `v` (at `t`), otherwise `v` is folded into `cur` (whose

@@ -39,6 +39,9 @@ pub(crate) struct Plan {
     /// reduction's mode 1 (one accumulator per kept point, so folding a vector of kept points
     /// at a time changes nothing).
     pub simd: bool,
+    /// How float transcendentals run by strips (`strips`); None when the kernel has none, or
+    /// they run one element per call.
+    pub strips: Option<super::strips::Strips>,
 }
 
 impl Plan {
@@ -232,5 +235,6 @@ pub(crate) fn plan(k: &Kernel) -> Result<Plan, String> {
         next += 3;
     }
     let simd = super::vector::supported(k, &live);
-    Ok(Plan { live, slot, linears, params, randoms, frame_len: next, simd })
+    let strips = super::strips::schedule(k, &live);
+    Ok(Plan { live, slot, linears, params, randoms, frame_len: next, simd, strips })
 }

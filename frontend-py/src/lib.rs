@@ -3,6 +3,7 @@
 //! and Rust panics become RuntimeError instead of crossing into Python.
 
 mod errors;
+mod linalg_fft;
 
 use ir::op::{BinaryOp, ReduceOp, UnaryOp};
 use ir::view::IndexItem;
@@ -11,6 +12,8 @@ use pyo3::exceptions::{PyIndexError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyComplex, PyEllipsis, PyFloat, PyInt, PySlice, PyTuple};
 use runtime::api::random::{Draw, RngState};
+use runtime::api::nan::NanOp;
+use runtime::api::shape::{PadMode, Sections};
 use runtime::api::{Operand, PyScalar};
 use runtime::{Arr, Session};
 use std::sync::{Arc, Mutex};
@@ -269,6 +272,14 @@ impl PySession {
         }
         Ok(&a.arr)
     }
+
+    fn arrs(&self, xs: &[Bound<'_, Array>]) -> PyResult<Vec<Arr>> {
+        xs.iter().map(|a| self.arr(a).cloned()).collect()
+    }
+
+    fn wrap_all(&self, v: Vec<Arr>) -> Vec<Array> {
+        v.into_iter().map(|a| self.wrap(a)).collect()
+    }
 }
 
 #[pymethods]
@@ -429,6 +440,171 @@ impl PySession {
         with(py, &self.inner, |s| s.random(&mut st, draw, &shape, d)).map(|a| self.wrap(a))
     }
 
+    // ---- shape and data movement (runtime/src/api/shape.rs, nan.rs) ----
+
+    fn expand_dims(&self, py: Python<'_>, a: &Bound<'_, Array>, axes: Vec<i64>) -> PyResult<Array> {
+        let a = self.arr(a)?;
+        with(py, &self.inner, |s| s.expand_dims(a, &axes)).map(|a| self.wrap(a))
+    }
+
+    fn squeeze(&self, py: Python<'_>, a: &Bound<'_, Array>, axes: Option<Vec<i64>>, int_axis: bool) -> PyResult<Array> {
+        let a = self.arr(a)?;
+        with(py, &self.inner, |s| s.squeeze(a, axes.as_deref(), int_axis)).map(|a| self.wrap(a))
+    }
+
+    fn swapaxes(&self, py: Python<'_>, a: &Bound<'_, Array>, axis1: i64, axis2: i64) -> PyResult<Array> {
+        let a = self.arr(a)?;
+        with(py, &self.inner, |s| s.swapaxes(a, axis1, axis2)).map(|a| self.wrap(a))
+    }
+
+    fn moveaxis(&self, py: Python<'_>, a: &Bound<'_, Array>, source: Vec<i64>, destination: Vec<i64>) -> PyResult<Array> {
+        let a = self.arr(a)?;
+        with(py, &self.inner, |s| s.moveaxis(a, &source, &destination)).map(|a| self.wrap(a))
+    }
+
+    fn broadcast_to(&self, py: Python<'_>, a: &Bound<'_, Array>, shape: Vec<i64>) -> PyResult<Array> {
+        let a = self.arr(a)?;
+        with(py, &self.inner, |s| s.broadcast_to(a, &shape)).map(|a| self.wrap(a))
+    }
+
+    fn atleast_nd(&self, py: Python<'_>, a: &Bound<'_, Array>, n: usize) -> PyResult<Array> {
+        let a = self.arr(a)?;
+        with(py, &self.inner, |s| s.atleast_nd(a, n)).map(|a| self.wrap(a))
+    }
+
+    fn flip(&self, py: Python<'_>, a: &Bound<'_, Array>, axes: Option<Vec<i64>>) -> PyResult<Array> {
+        let a = self.arr(a)?;
+        with(py, &self.inner, |s| s.flip(a, axes.as_deref())).map(|a| self.wrap(a))
+    }
+
+    fn fliplr(&self, py: Python<'_>, a: &Bound<'_, Array>) -> PyResult<Array> {
+        let a = self.arr(a)?;
+        with(py, &self.inner, |s| s.fliplr(a)).map(|a| self.wrap(a))
+    }
+
+    fn flipud(&self, py: Python<'_>, a: &Bound<'_, Array>) -> PyResult<Array> {
+        let a = self.arr(a)?;
+        with(py, &self.inner, |s| s.flipud(a)).map(|a| self.wrap(a))
+    }
+
+    #[pyo3(signature = (a, count, indices, axis, equal))]
+    fn array_split(&self, py: Python<'_>, a: &Bound<'_, Array>, count: Option<i64>, indices: Option<Vec<i64>>, axis: i64, equal: bool) -> PyResult<Vec<Array>> {
+        let (a, sec) = (self.arr(a)?, count.map_or_else(|| Sections::Indices(indices.unwrap_or_default()), Sections::Count));
+        with(py, &self.inner, |s| s.array_split(a, &sec, axis, equal)).map(|v| self.wrap_all(v))
+    }
+
+    fn diagonal(&self, py: Python<'_>, a: &Bound<'_, Array>, offset: i64, axis1: i64, axis2: i64) -> PyResult<Array> {
+        let a = self.arr(a)?;
+        with(py, &self.inner, |s| s.diagonal(a, offset, axis1, axis2)).map(|a| self.wrap(a))
+    }
+
+    #[pyo3(signature = (xs, axis, dt, casting))]
+    fn concatenate(&self, py: Python<'_>, xs: Vec<Bound<'_, Array>>, axis: Option<i64>, dt: Option<&str>, casting: &str) -> PyResult<Array> {
+        let (xs, d) = (self.arrs(&xs)?, dt.map(dtype).transpose()?);
+        with(py, &self.inner, |s| s.concatenate(&xs, axis, d, casting)).map(|a| self.wrap(a))
+    }
+
+    #[pyo3(signature = (kind, xs, axis, dt, casting))]
+    fn stack(&self, py: Python<'_>, kind: &str, xs: Vec<Bound<'_, Array>>, axis: i64, dt: Option<&str>, casting: &str) -> PyResult<Array> {
+        let (xs, d) = (self.arrs(&xs)?, dt.map(dtype).transpose()?);
+        with(py, &self.inner, |s| match kind {
+            "vstack" => s.vstack(&xs, d, casting),
+            "hstack" => s.hstack(&xs, d, casting),
+            "dstack" => s.dstack(&xs),
+            "column_stack" => s.column_stack(&xs),
+            _ => s.stack(&xs, axis, d, casting),
+        })
+        .map(|a| self.wrap(a))
+    }
+
+    fn tile(&self, py: Python<'_>, a: &Bound<'_, Array>, reps: Vec<i64>) -> PyResult<Array> {
+        let a = self.arr(a)?;
+        with(py, &self.inner, |s| s.tile(a, &reps)).map(|a| self.wrap(a))
+    }
+
+    #[pyo3(signature = (a, repeats, repeats_shape, axis))]
+    fn repeat(&self, py: Python<'_>, a: &Bound<'_, Array>, repeats: Vec<i64>, repeats_shape: Vec<usize>, axis: Option<i64>) -> PyResult<Array> {
+        let a = self.arr(a)?;
+        with(py, &self.inner, |s| s.repeat(a, &repeats, &repeats_shape, axis)).map(|a| self.wrap(a))
+    }
+
+    #[pyo3(signature = (a, shift, shift_shape, axis, axis_shape))]
+    fn roll(&self, py: Python<'_>, a: &Bound<'_, Array>, shift: Vec<i64>, shift_shape: Vec<usize>, axis: Option<Vec<i64>>, axis_shape: Vec<usize>) -> PyResult<Array> {
+        let a = self.arr(a)?;
+        with(py, &self.inner, |s| s.roll(a, &shift, &shift_shape, axis.as_deref().map(|x| (x, axis_shape.as_slice())))).map(|a| self.wrap(a))
+    }
+
+    #[pyo3(signature = (a, n, axis, prepend, append))]
+    fn diff(&self, py: Python<'_>, a: &Bound<'_, Array>, n: i64, axis: i64, prepend: Option<Bound<'_, Array>>, append: Option<Bound<'_, Array>>) -> PyResult<Array> {
+        let (a, p, q) = (self.arr(a)?, prepend.map(|x| self.arr(&x).cloned()).transpose()?, append.map(|x| self.arr(&x).cloned()).transpose()?);
+        with(py, &self.inner, |s| s.diff(a, n, axis, p.as_ref(), q.as_ref())).map(|a| self.wrap(a))
+    }
+
+    fn pad_pairs(&self, py: Python<'_>, ndim: usize, widths: Vec<i64>, shape: Vec<usize>) -> PyResult<Vec<(usize, usize)>> {
+        with(py, &self.inner, |s| s.pad_pairs(ndim, &widths, &shape))
+    }
+
+    fn pad(&self, py: Python<'_>, a: &Bound<'_, Array>, pads: Vec<(usize, usize)>, mode: &str, values: Vec<Bound<'_, PyAny>>, values_shape: Vec<usize>) -> PyResult<Array> {
+        let (a, vals) = (self.arr(a)?, values.iter().map(scalar).collect::<PyResult<Vec<_>>>()?);
+        with(py, &self.inner, |s| s.pad(a, &pads, PadMode::parse(mode)?, &vals, &values_shape)).map(|a| self.wrap(a))
+    }
+
+    fn diag(&self, py: Python<'_>, a: &Bound<'_, Array>, k: i64) -> PyResult<Array> {
+        let a = self.arr(a)?;
+        with(py, &self.inner, |s| s.diag(a, k)).map(|a| self.wrap(a))
+    }
+
+    fn tri_part(&self, py: Python<'_>, a: &Bound<'_, Array>, k: i64, upper: bool) -> PyResult<Array> {
+        let a = self.arr(a)?;
+        with(py, &self.inner, |s| s.tri_part(a, k, upper)).map(|a| self.wrap(a))
+    }
+
+    #[pyo3(signature = (a, offset, axis1, axis2, dt))]
+    fn trace(&self, py: Python<'_>, a: &Bound<'_, Array>, offset: i64, axis1: i64, axis2: i64, dt: Option<&str>) -> PyResult<Array> {
+        let (a, d) = (self.arr(a)?, dt.map(dtype).transpose()?);
+        with(py, &self.inner, |s| s.trace(a, offset, axis1, axis2, d)).map(|a| self.wrap(a))
+    }
+
+    fn meshgrid(&self, py: Python<'_>, xs: Vec<Bound<'_, Array>>, indexing: &str, sparse: bool, copy: bool) -> PyResult<Vec<Array>> {
+        let xs = self.arrs(&xs)?;
+        with(py, &self.inner, |s| s.meshgrid(&xs, indexing, sparse, copy)).map(|v| self.wrap_all(v))
+    }
+
+    fn outer(&self, py: Python<'_>, a: &Bound<'_, Array>, b: &Bound<'_, Array>) -> PyResult<Array> {
+        let (a, b) = (self.arr(a)?, self.arr(b)?);
+        with(py, &self.inner, |s| s.outer(a, b)).map(|a| self.wrap(a))
+    }
+
+    fn fill_diagonal(&self, py: Python<'_>, a: &Bound<'_, Array>, val: &Bound<'_, PyAny>, wrap: bool) -> PyResult<()> {
+        let (a, v) = (self.arr(a)?, operand(val)?);
+        with(py, &self.inner, |s| s.fill_diagonal(a, &v, wrap))
+    }
+
+    #[pyo3(signature = (a, lo, hi))]
+    fn clip(&self, py: Python<'_>, a: &Bound<'_, Array>, lo: Option<Bound<'_, PyAny>>, hi: Option<Bound<'_, PyAny>>) -> PyResult<Array> {
+        let (a, lo, hi) = (self.arr(a)?, lo.as_ref().map(operand).transpose()?, hi.as_ref().map(operand).transpose()?);
+        with(py, &self.inner, |s| s.clip(a, lo.as_ref(), hi.as_ref())).map(|a| self.wrap(a))
+    }
+
+    /// isnan, isinf, isfinite.
+    fn classify(&self, py: Python<'_>, what: &str, a: &Bound<'_, Array>) -> PyResult<Array> {
+        let a = self.arr(a)?;
+        with(py, &self.inner, |s| match what {
+            "isnan" => s.isnan(a),
+            "isinf" => s.isinf(a),
+            _ => s.isfinite(a),
+        })
+        .map(|a| self.wrap(a))
+    }
+
+    /// nansum, nanprod, nanmean, nanmax, nanmin.
+    #[pyo3(signature = (op, a, axis, int_axis, dt, keepdims))]
+    fn nanreduce(&self, py: Python<'_>, op: &str, a: &Bound<'_, Array>, axis: Option<Vec<i64>>, int_axis: bool, dt: Option<&str>, keepdims: bool) -> PyResult<Array> {
+        let (a, d) = (self.arr(a)?, dt.map(dtype).transpose()?);
+        let op = NanOp::parse(op).ok_or_else(|| PyTypeError::new_err(format!("unknown reduction {op}")))?;
+        with(py, &self.inner, |s| s.nan_reduce(op, a, axis.as_deref(), int_axis, d, keepdims)).map(|a| self.wrap(a))
+    }
+
     /// Computes the arrays (shared work once) and returns their bytes.
     fn fetch<'py>(&self, py: Python<'py>, arrays: Vec<Bound<'py, Array>>) -> PyResult<Vec<Bound<'py, HostBuffer>>> {
         let arrs: Vec<Arr> = arrays.iter().map(|a| self.arr(a).cloned()).collect::<PyResult<_>>()?;
@@ -500,6 +676,12 @@ fn set_threads(n: usize) {
     runtime::threads::set_threads(n);
 }
 
+/// Most bytes a pair of ranks exchanges per round of a redistribution.
+#[pyfunction]
+fn set_exchange_round_bytes(n: usize) {
+    runtime::threads::set_exchange_round_bytes(n);
+}
+
 #[pyfunction]
 fn profile_start() {
     runtime::profile::start();
@@ -520,6 +702,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(profile_start, m)?)?;
     m.add_function(wrap_pyfunction!(profile_stop, m)?)?;
     m.add_function(wrap_pyfunction!(set_threads, m)?)?;
+    m.add_function(wrap_pyfunction!(set_exchange_round_bytes, m)?)?;
     m.add_function(wrap_pyfunction!(launched_by_mpirun, m)?)?;
     m.add_function(wrap_pyfunction!(mpi_finalize, m)?)?;
     m.add_function(wrap_pyfunction!(mpi_abort, m)?)?;
@@ -527,5 +710,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Array>()?;
     m.add_class::<Rng>()?;
     m.add_class::<HostBuffer>()?;
+    linalg_fft::register(m)?;
     Ok(())
 }

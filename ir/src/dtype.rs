@@ -225,6 +225,23 @@ pub fn promote(a: DType, b: DType) -> DType {
     }
 }
 
+/// `numpy.result_type(*dtypes)` for strong dtypes (None for none). Not a left fold of
+/// [`promote`]: NumPy promotes every dtype with one of the highest category (bool < integers <
+/// floats < complex) and folds those results, so `int8, uint16, float32` gives float32 where
+/// `(int8 + uint16) + float32` would give float64. Checked against NumPy on all 2-, 3- and
+/// 4-tuples of the supported dtypes.
+pub fn promote_many(dtypes: &[DType]) -> Option<DType> {
+    let category = |d: DType| match d.kind() {
+        Kind::Bool => 0,
+        Kind::UInt | Kind::Int => 1,
+        Kind::Float => 2,
+        Kind::Complex => 3,
+    };
+    let top = dtypes.iter().map(|&d| category(d)).max()?;
+    let main = *dtypes.iter().find(|&&d| category(d) == top)?;
+    dtypes.iter().map(|&d| promote(main, d)).reduce(promote)
+}
+
 /// The dtype of `array op python_scalar` under NEP 50: the weak scalar adopts the array's dtype
 /// when the array's kind is at least the scalar's; otherwise the default dtype of the scalar's kind,
 /// at the array's precision where NumPy keeps it (`float32_array + 1j` is complex64).
@@ -280,6 +297,17 @@ mod tests {
                 assert_eq!(promote(a, b), promote(b, a), "{a} {b}");
             }
         }
+    }
+
+    #[test]
+    fn promote_many_is_numpys_result_type() {
+        use DType::*;
+        assert_eq!(promote_many(&[I8, U16, F32]), Some(F32));
+        assert_eq!(promote_many(&[U32, I8, F32]), Some(F64));
+        assert_eq!(promote_many(&[I8, U16, I32]), Some(I32));
+        assert_eq!(promote_many(&[Bool, U8, I8]), Some(I16));
+        assert_eq!(promote_many(&[U64, I8, C64]), Some(C128));
+        assert_eq!(promote_many(&[]), None);
     }
 
     #[test]

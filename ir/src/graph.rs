@@ -6,6 +6,7 @@
 //! a write appends a version, and every handle on the base reads the newest one.
 
 use crate::dtype::DType;
+use crate::host_op::HostOp;
 use crate::op::{BinaryOp, RandomDist, ReduceOp, UnaryOp};
 use crate::scalar::Scalar;
 use crate::view::ViewSpec;
@@ -59,6 +60,8 @@ pub enum Op {
     Write(ViewSpec),
     /// 2-D matrix product of two inputs of the node dtype.
     MatMul,
+    /// A whole-array library computation (linalg, fft) on replicated inputs; see `host_op`.
+    Host(HostOp),
 }
 
 impl Op {
@@ -80,6 +83,7 @@ impl Op {
             Op::View(v) => format!("view(offset={}, strides={:?})", v.offset, v.strides),
             Op::Write(v) => format!("write(offset={}, shape={:?}, strides={:?})", v.offset, v.shape, v.strides),
             Op::MatMul => "matmul".into(),
+            Op::Host(h) => h.name(),
         }
     }
 

@@ -13,6 +13,10 @@ pub struct ViewSpec {
     pub offset: i64,
     pub shape: Vec<usize>,
     pub strides: Vec<i64>,
+    /// NumPy's read-only views (`broadcast_to`, `diagonal`): a write through one raises
+    /// "assignment destination is read-only". Views taken of such a view stay read-only.
+    #[serde(default)]
+    pub readonly: bool,
 }
 
 /// One item of a basic index, after the Python layer has parsed `a[...]`.
@@ -26,7 +30,7 @@ pub enum IndexItem {
 
 impl ViewSpec {
     pub fn identity(shape: &[usize]) -> ViewSpec {
-        ViewSpec { offset: 0, shape: shape.to_vec(), strides: row_major_strides(shape) }
+        ViewSpec { offset: 0, shape: shape.to_vec(), strides: row_major_strides(shape), readonly: false }
     }
 
     pub fn ndim(&self) -> usize {
@@ -58,7 +62,7 @@ impl ViewSpec {
             self.ndim(),
             consumed
         );
-        let mut out = ViewSpec { offset: self.offset, shape: vec![], strides: vec![] };
+        let mut out = ViewSpec { offset: self.offset, shape: vec![], strides: vec![], readonly: self.readonly };
         let mut dim = 0usize;
         for item in items {
             match item {
@@ -123,6 +127,7 @@ impl ViewSpec {
             offset: self.offset,
             shape: perm.iter().map(|&p| self.shape[p]).collect(),
             strides: perm.iter().map(|&p| self.strides[p]).collect(),
+            readonly: self.readonly,
         })
     }
 
@@ -130,7 +135,7 @@ impl ViewSpec {
     /// `newshape` must already be resolved (see [`resolve_reshape`]).
     pub fn reshape(&self, new: &[usize]) -> Option<ViewSpec> {
         if numel(&self.shape) == 0 || self.is_c_contiguous() {
-            return Some(ViewSpec { offset: self.offset, shape: new.to_vec(), strides: row_major_strides(new) });
+            return Some(ViewSpec { offset: self.offset, shape: new.to_vec(), strides: row_major_strides(new), readonly: self.readonly });
         }
         // NumPy's _attempt_nocopy_reshape: match runs of old and new dims with equal products,
         // each old run must be contiguous.
@@ -174,7 +179,7 @@ impl ViewSpec {
         for s in ns.iter_mut().skip(ni) {
             *s = last;
         }
-        Some(ViewSpec { offset: self.offset, shape: new.to_vec(), strides: ns })
+        Some(ViewSpec { offset: self.offset, shape: new.to_vec(), strides: ns, readonly: self.readonly })
     }
 
     /// The base flat index of view element `idx`.

@@ -84,6 +84,24 @@ pub fn lower_to_plan(g: &Graph, roots: &[NodeId], ranks: usize, source_layout: &
         exec_at.insert(n, at);
     }
 
+    // Host nodes that differ only in their output index and read the same inputs run as one
+    // step (the library computes all outputs at once): leader (lowest id) -> members.
+    let mut host_groups: BTreeMap<NodeId, Vec<NodeId>> = BTreeMap::new();
+    {
+        let mut leaders: Vec<(ir::HostOp, Vec<NodeId>, NodeId)> = Vec::new();
+        for &n in &materialized {
+            let Op::Host(h) = &g.node(n).op else { continue };
+            let (key, ins) = (h.group(), sub.inputs(n));
+            match leaders.iter().find(|(k, i, _)| *k == key && *i == ins) {
+                Some((_, _, leader)) => host_groups.get_mut(leader).expect("leader").push(n),
+                None => {
+                    host_groups.insert(n, vec![n]);
+                    leaders.push((key, ins, n));
+                }
+            }
+        }
+    }
+
     let mut l = Lowerer { g, rw: &sub.rewrite, ranks, source_layout, plan: Plan { ranks, ..Default::default() }, values: BTreeMap::new() };
     for &n in &materialized {
         let node = g.node(n);
@@ -98,6 +116,12 @@ pub fn lower_to_plan(g: &Graph, roots: &[NodeId], ranks: usize, source_layout: &
                 l.write(n, in_place)?;
             }
             Op::MatMul => l.matmul(n)?,
+            Op::Host(_) => {
+                // Members other than the leader were computed by the leader's step.
+                if let Some(members) = host_groups.get(&n) {
+                    l.host(members)?;
+                }
+            }
             _ => {
                 let is_leaf = |id: NodeId| !pending.contains(&id) || materialized.contains(&id);
                 l.kernel(n, &is_leaf)?;
@@ -292,6 +316,36 @@ impl Lowerer<'_> {
         Ok(())
     }
 
+    /// One step computes the host nodes `members` (same computation, different outputs): each
+    /// input is replicated on every rank, and so is each output.
+    fn host(&mut self, members: &[NodeId]) -> Result<()> {
+        let first = self.g.node(members[0]);
+        let Op::Host(op) = &first.op else { unreachable!() };
+        let op = op.group();
+        let mut inputs = Vec::new();
+        for &i in &first.inputs {
+            let v = self.value_of(self.resolve(i));
+            let shape = self.plan.value(v).shape.clone();
+            inputs.push(self.ensure_boxes(v, vec![full_box(&shape); self.ranks], false));
+        }
+        let mut outs = Vec::new();
+        for &m in members {
+            let node = self.g.node(m);
+            let Op::Host(h) = &node.op else { unreachable!() };
+            let out = self.new_value(Value {
+                shape: node.shape.clone(),
+                dtype: node.dtype,
+                layout: Layout::replicated(&node.shape, self.ranks),
+                source: None,
+                node: Some(m),
+            });
+            self.values.insert(m, out);
+            outs.push((h.output(), out));
+        }
+        self.plan.steps.push(Step::Host { op, inputs, outs });
+        Ok(())
+    }
+
     /// Frees every computed value after its last use, unless it is an output or was written in place.
     fn insert_frees(&mut self) {
         let keep: BTreeSet<ValueId> = self.plan.outputs.iter().map(|(_, v)| *v).collect();
@@ -308,6 +362,7 @@ impl Lowerer<'_> {
                     vec![*old, *value]
                 }
                 Step::MatMul { a, b, .. } => vec![*a, *b],
+                Step::Host { inputs, .. } => inputs.clone(),
                 Step::Free(_) => vec![],
             };
             for r in reads {
@@ -616,6 +671,42 @@ mod tests {
         // 7 * 1 reduced elements fit in one leaf: rank 0 computes it and reads every row.
         assert_eq!(r.leaves, vec![(0, 1), (1, 1), (1, 1)]);
         assert!(p.value(k.outputs[0]).layout.is_replicated(&[3]));
+    }
+
+    #[test]
+    fn host_outputs_of_one_computation_run_as_one_replicated_step() {
+        // U and S of one svd, read by one kernel: the input is replicated once, one host step
+        // fills both outputs (replicated), and the kernel reads its rows of them in place.
+        let mut t = G::new(3);
+        let a = t.source(&[4, 4]);
+        let svd = |output| Op::Host(ir::HostOp::Svd { full_matrices: true, compute_uv: true, output });
+        let u = t.add(svd(0), vec![a], &[4, 4]);
+        let s = t.add(svd(1), vec![a], &[4]);
+        let y = t.bin(BinaryOp::Mul, u, s);
+        let p = t.plan(y);
+        assert_kernels(&p, 1);
+        let hosts: Vec<&Step> = p.steps.iter().filter(|s| matches!(s, Step::Host { .. })).collect();
+        assert_eq!(hosts.len(), 1, "{p}");
+        let Step::Host { op, inputs, outs } = hosts[0] else { unreachable!() };
+        assert_eq!(op.output(), 0);
+        assert_eq!(outs.iter().map(|(k, _)| *k).collect::<Vec<_>>(), vec![0, 1]);
+        assert!(p.value(inputs[0]).layout.is_replicated(&[4, 4]));
+        assert!(outs.iter().all(|(_, v)| p.value(*v).layout.is_replicated(&p.value(*v).shape)));
+        // Only the gather of the input moves data.
+        assert_eq!(p.exchange_bytes().len(), 1, "{p}");
+        assert!(p.to_string().contains("host linalg.svd(full_matrices=true, compute_uv=true) reads"), "{p}");
+    }
+
+    #[test]
+    fn host_nodes_with_other_parameters_are_separate_steps() {
+        let mut t = G::new(2);
+        let a = t.source(&[4, 4]);
+        let f = |axis| Op::Host(ir::HostOp::Fft { kind: ir::host_op::FftKind::Forward, axis, n: 4, norm: ir::host_op::FftNorm::Backward });
+        let x = t.add(f(0), vec![a], &[4, 4]);
+        let y = t.add(f(1), vec![a], &[4, 4]);
+        let z = t.bin(BinaryOp::Add, x, y);
+        let p = t.plan(z);
+        assert_eq!(p.steps.iter().filter(|s| matches!(s, Step::Host { .. })).count(), 2, "{p}");
     }
 
     #[test]

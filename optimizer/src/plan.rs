@@ -5,7 +5,7 @@ use crate::redistribute::{bytes_moved, plan_redistribution};
 use ir::kernel::Kernel;
 use ir::layout::{IBox, Layout};
 use ir::view::ViewSpec;
-use ir::{BufferId, DType, NodeId, Scalar};
+use ir::{BufferId, DType, HostOp, NodeId, Scalar};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::sync::Arc;
@@ -78,6 +78,9 @@ pub enum Step {
     Write { old: ValueId, value: ValueId, value_map: AffineMap, region: ViewSpec, out: ValueId, in_place: bool },
     /// 2-D product; rank r holds its rows of `a`, all of `b`.
     MatMul { a: ValueId, b: ValueId, out: ValueId },
+    /// A host op (`op` is its group: output index 0): every rank holds all of each input and
+    /// computes every requested output, `outs` = (output index, value), all replicated.
+    Host { op: HostOp, inputs: Vec<ValueId>, outs: Vec<(usize, ValueId)> },
     /// The value is not needed any more.
     Free(ValueId),
 }
@@ -184,6 +187,15 @@ impl fmt::Display for Plan {
                     if *in_place { " (in place)" } else { "" }
                 )?,
                 Step::MatMul { a, b, out } => writeln!(f, "  {n}. matmul {a} @ {b} -> {out}")?,
+                Step::Host { op, inputs, outs } => {
+                    let ins: Vec<String> = inputs.iter().map(|i| i.to_string()).collect();
+                    let os: Vec<String> = outs.iter().map(|(k, v)| format!("{v}=out{k}")).collect();
+                    writeln!(f, "  {n}. host {} reads [{}] -> [{}]", op.func_name(), ins.join(", "), os.join(", "))?;
+                    for (_, o) in outs {
+                        let v = self.value(*o);
+                        writeln!(f, "       {o}: {}{} {}", v.dtype, fmt_shape(&v.shape), v.layout.describe(&v.shape))?;
+                    }
+                }
                 Step::Free(v) => writeln!(f, "  {n}. free {v}")?,
             }
         }

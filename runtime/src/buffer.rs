@@ -91,26 +91,22 @@ pub fn human_bytes(b: f64) -> String {
     format!("{v:.2} {}", units[u])
 }
 
-/// Copies `region` (global coordinates) from a buffer holding box `from` to one holding box
-/// `to`, row by row along the innermost axis.
-pub fn copy_region(src: &[u8], from: &IBox, dst: &mut [u8], to: &IBox, region: &IBox, itemsize: usize) {
+/// Calls `f(offset, len)` (bytes) for each innermost run of `region` inside a buffer holding box
+/// `within` in row-major order, in row-major order of the region.
+pub fn region_runs(region: &IBox, within: &IBox, itemsize: usize, mut f: impl FnMut(usize, usize)) {
     let n = region.len();
     if region.iter().any(|(lo, hi)| lo >= hi) {
         return;
     }
     if n == 0 {
-        dst[..itemsize].copy_from_slice(&src[..itemsize]);
-        return;
+        return f(0, itemsize);
     }
-    let fs = ir::shape::row_major_strides(&box_shape(from));
-    let ts = ir::shape::row_major_strides(&box_shape(to));
+    let st = ir::shape::row_major_strides(&box_shape(within));
     let run = (region[n - 1].1 - region[n - 1].0) * itemsize;
     let mut idx: Vec<usize> = region.iter().map(|r| r.0).collect();
     loop {
-        let so: i64 = (0..n).map(|k| (idx[k] - from[k].0) as i64 * fs[k]).sum();
-        let to_: i64 = (0..n).map(|k| (idx[k] - to[k].0) as i64 * ts[k]).sum();
-        let (so, to_) = (so as usize * itemsize, to_ as usize * itemsize);
-        dst[to_..to_ + run].copy_from_slice(&src[so..so + run]);
+        let off: i64 = (0..n).map(|k| (idx[k] - within[k].0) as i64 * st[k]).sum();
+        f(off as usize * itemsize, run);
         // Odometer over all axes but the innermost.
         let mut k = n - 1;
         loop {
@@ -125,6 +121,49 @@ pub fn copy_region(src: &[u8], from: &IBox, dst: &mut [u8], to: &IBox, region: &
             idx[k] = region[k].0;
         }
     }
+}
+
+/// Copies `region` (global coordinates) from a buffer holding box `from` to one holding box `to`.
+pub fn copy_region(src: &[u8], from: &IBox, dst: &mut [u8], to: &IBox, region: &IBox, itemsize: usize) {
+    let mut dst_runs = Vec::new();
+    region_runs(region, to, itemsize, |o, l| dst_runs.push((o, l)));
+    let mut i = 0;
+    region_runs(region, from, itemsize, |so, len| {
+        let (to_, _) = dst_runs[i];
+        dst[to_..to_ + len].copy_from_slice(&src[so..so + len]);
+        i += 1;
+    });
+}
+
+/// Appends bytes `[lo, hi)` of the row-major packing of `region` (which starts at byte `base` of a
+/// stream) from a buffer holding box `from`: one window of a large exchange.
+#[allow(clippy::too_many_arguments)]
+pub fn pack_window(src: &[u8], from: &IBox, region: &IBox, itemsize: usize, base: usize, lo: usize, hi: usize, out: &mut Vec<u8>) {
+    let mut at = base;
+    region_runs(region, from, itemsize, |off, len| {
+        let (a, b) = (at.max(lo), (at + len).min(hi));
+        if a < b {
+            out.extend_from_slice(&src[off + (a - at)..off + (b - at)]);
+        }
+        at += len;
+    });
+}
+
+/// The inverse of `pack_window`: scatters `data` (bytes `[lo, hi)` of the stream) into a buffer
+/// holding box `to`; returns how many bytes of `data` it consumed.
+#[allow(clippy::too_many_arguments)]
+pub fn unpack_window(data: &[u8], dst: &mut [u8], to: &IBox, region: &IBox, itemsize: usize, base: usize, lo: usize, hi: usize) -> usize {
+    let mut at = base;
+    let mut used = 0;
+    region_runs(region, to, itemsize, |off, len| {
+        let (a, b) = (at.max(lo), (at + len).min(hi));
+        if a < b {
+            dst[off + (a - at)..off + (b - at)].copy_from_slice(&data[used..used + (b - a)]);
+            used += b - a;
+        }
+        at += len;
+    });
+    used
 }
 
 /// Element `i` of a buffer of `dtype`, as a scalar.

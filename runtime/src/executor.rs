@@ -1,7 +1,7 @@
 //! Runs a plan on one rank. Every rank runs the same steps in the same order; collectives happen
 //! only where the plan says, and every rank can tell from the plan alone whether a step needs one.
 
-use crate::buffer::{copy_region, read_scalar, write_scalar, LocalBuf};
+use crate::buffer::{copy_region, pack_window, read_scalar, unpack_window, write_scalar, LocalBuf};
 use crate::buffer_pool::BufferPool;
 use crate::comm::Comm;
 use crate::matmul::matmul_local;
@@ -32,6 +32,7 @@ struct Exec<'a> {
     values: Vec<Option<Arc<LocalBuf>>>,
     pool: &'a mut BufferPool,
     threads: usize,
+    local_ranks: usize,
 }
 
 /// Runs `plan` on this rank; returns the local buffers of the plan's outputs.
@@ -57,7 +58,7 @@ fn run_steps(
     pool: &mut BufferPool,
 ) -> Result<Vec<(NodeId, LocalBuf)>> {
     let threads = crate::threads::threads_per_rank(store.local_ranks);
-    let mut ex = Exec { plan, comm, me: comm.rank(), values, pool, threads };
+    let mut ex = Exec { plan, comm, me: comm.rank(), values, pool, threads, local_ranks: store.local_ranks };
     let me = ex.me;
     for step in &plan.steps {
         match step {
@@ -73,6 +74,9 @@ fn run_steps(
             Step::MatMul { a, b, out } => {
                 let shape = plan.value(*out).shape.clone();
                 crate::profile::time(me, || format!("matmul -> {shape:?}"), 0, || ex.matmul(*a, *b, *out))?
+            }
+            Step::Host { op, inputs, outs } => {
+                crate::profile::time(me, || format!("host {}", op.func_name()), 0, || ex.host(op, inputs, outs))?
             }
             Step::Free(v) => {
                 if let Some(Ok(buf)) = ex.values[v.0 as usize].take().map(Arc::try_unwrap) {
@@ -126,13 +130,33 @@ impl Exec<'_> {
                 let a_off = off(&av.shape, abox, &ast) + (obox[nd - 2].0 - abox[av.shape.len() - 2].0) * k;
                 let b_off = off(&bv.shape, bbox, &bst);
                 let o_off = (0..nd - 2).map(|j| (idx[j] - obox[j].0) as i64 * ost[j]).sum::<i64>() as usize;
-                matmul_local(&abuf, a_off, &bbuf, b_off, &mut o, o_off, rows, k, n)?;
+                matmul_local(&abuf, a_off, &bbuf, b_off, &mut o, o_off, rows, k, n, self.local_ranks)?;
                 if !next_index(&mut idx, &batch) {
                     break;
                 }
             }
         }
         self.values[out.0 as usize] = Some(Arc::new(o));
+        Ok(())
+    }
+
+    /// A host op on this rank's full copies of its inputs; its outputs are replicated.
+    fn host(&mut self, op: &ir::HostOp, inputs: &[ValueId], outs: &[(usize, ValueId)]) -> Result<()> {
+        let bufs: Vec<Arc<LocalBuf>> = inputs.iter().map(|v| self.get(*v)).collect::<Result<_>>()?;
+        let ins: Vec<crate::host::Input> =
+            inputs.iter().zip(&bufs).map(|(v, b)| crate::host::Input { buf: b, shape: &self.plan.value(*v).shape }).collect();
+        let specs: Vec<crate::host::Output> = outs
+            .iter()
+            .map(|(k, v)| {
+                let val = self.plan.value(*v);
+                crate::host::Output { index: *k, shape: val.shape.clone(), dtype: val.dtype }
+            })
+            .collect();
+        let results = crate::host::run(op, &ins, &specs)?;
+        drop(ins);
+        for ((_, v), b) in outs.iter().zip(results) {
+            self.values[v.0 as usize] = Some(Arc::new(b));
+        }
         Ok(())
     }
 
@@ -146,19 +170,40 @@ impl Exec<'_> {
         let mut out = self.pool.take(d.dtype, box_numel(&need[self.me]))?;
         let isz = d.dtype.itemsize();
         if transfers.iter().any(|t| t.src != t.dst) {
-            let mut send: Vec<Vec<u8>> = vec![Vec::new(); self.comm.size()];
-            for t in transfers.iter().filter(|t| t.src == self.me && t.dst != self.me) {
-                let mut piece = vec![0u8; box_numel(&t.region) * isz];
-                copy_region(sbuf.bytes(), &have[self.me], &mut piece, &t.region, &t.region, isz);
-                send[t.dst].extend_from_slice(&piece);
+            // Each (source, destination) pair is one byte stream of its regions in plan order;
+            // streams go in rounds of at most `round` bytes, so an exchange needs a bounded
+            // amount of memory beyond its source and destination. Every rank derives the same
+            // round count from the shared plan.
+            let p = self.comm.size();
+            let mut pair = vec![vec![0usize; p]; p];
+            for t in transfers.iter().filter(|t| t.src != t.dst) {
+                pair[t.src][t.dst] += box_numel(&t.region) * isz;
             }
-            let recv = self.comm.alltoallv(send)?;
-            let mut at = vec![0usize; self.comm.size()];
-            for t in transfers.iter().filter(|t| t.dst == self.me && t.src != self.me) {
-                let n = box_numel(&t.region) * isz;
-                let piece = &recv[t.src][at[t.src]..at[t.src] + n];
-                at[t.src] += n;
-                copy_region(piece, &t.region, out.bytes_mut(), &need[self.me], &t.region, isz);
+            let round = crate::threads::exchange_round_bytes().max(isz);
+            let longest = pair.iter().flatten().copied().max().unwrap_or(0);
+            let rounds = longest.div_ceil(round).max(1);
+            for k in 0..rounds {
+                let (lo, hi) = (k * round, (k + 1) * round);
+                let mut send: Vec<Vec<u8>> = vec![Vec::new(); p];
+                let mut base = vec![0usize; p];
+                for t in transfers.iter().filter(|t| t.src == self.me && t.dst != self.me) {
+                    let n = box_numel(&t.region) * isz;
+                    if base[t.dst] < hi && base[t.dst] + n > lo {
+                        pack_window(sbuf.bytes(), &have[self.me], &t.region, isz, base[t.dst], lo, hi, &mut send[t.dst]);
+                    }
+                    base[t.dst] += n;
+                }
+                let recv = self.comm.alltoallv(send)?;
+                let mut base = vec![0usize; p];
+                let mut used = vec![0usize; p];
+                for t in transfers.iter().filter(|t| t.dst == self.me && t.src != self.me) {
+                    let n = box_numel(&t.region) * isz;
+                    if base[t.src] < hi && base[t.src] + n > lo {
+                        let data = &recv[t.src][used[t.src]..];
+                        used[t.src] += unpack_window(data, out.bytes_mut(), &need[self.me], &t.region, isz, base[t.src], lo, hi);
+                    }
+                    base[t.src] += n;
+                }
             }
         }
         for t in transfers.iter().filter(|t| t.src == self.me && t.dst == self.me) {

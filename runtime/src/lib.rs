@@ -6,6 +6,7 @@ pub mod buffer;
 pub mod buffer_pool;
 pub mod comm;
 pub mod executor;
+pub mod host;
 pub mod matmul;
 pub mod profile;
 #[cfg(feature = "mpi")] pub mod mpi_comm;

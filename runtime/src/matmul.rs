@@ -24,9 +24,9 @@ pub fn set_blas_threads(n: usize) {
 }
 
 /// `out[o_off.., rows x n] = a[a_off.., rows x k] @ b[b_off.., k x n]`, all row-major, offsets
-/// in elements.
+/// in elements; `local_ranks` share the host's cores.
 #[allow(clippy::too_many_arguments)]
-pub fn matmul_local(a: &LocalBuf, a_off: usize, b: &LocalBuf, b_off: usize, out: &mut LocalBuf, o_off: usize, rows: usize, k: usize, n: usize) -> Result<()> {
+pub fn matmul_local(a: &LocalBuf, a_off: usize, b: &LocalBuf, b_off: usize, out: &mut LocalBuf, o_off: usize, rows: usize, k: usize, n: usize, local_ranks: usize) -> Result<()> {
     if rows == 0 || n == 0 {
         return Ok(());
     }
@@ -37,13 +37,46 @@ pub fn matmul_local(a: &LocalBuf, a_off: usize, b: &LocalBuf, b_off: usize, out:
         out.bytes_mut()[o_off * isz..(o_off + rows * n) * isz].fill(0);
         return Ok(());
     }
-    let ap = a.bytes()[a_off * isz..].as_ptr();
-    let bp = b.bytes()[b_off * isz..].as_ptr();
-    let cp = out.bytes_mut()[o_off * isz..].as_mut_ptr();
+    if !d.is_inexact() {
+        return exact(a, a_off, b, b_off, out, o_off, rows, k, n);
+    }
+    // OpenBLAS runs single-threaded (its thread split can change LAPACK's rounding); rows are
+    // split over starp's threads instead, each a gemm of its own: every output element is the
+    // same dot product whatever the split.
+    let threads = crate::threads::threads_per_rank(local_ranks);
+    let parts = if threads > 1 && rows >= 2 && rows * n * k >= 1 << 18 { threads.min(rows) } else { 1 };
+    let ap = a.bytes()[a_off * isz..].as_ptr() as usize;
+    let bp = b.bytes()[b_off * isz..].as_ptr() as usize;
+    let cp = out.bytes_mut()[o_off * isz..].as_mut_ptr() as usize;
+    std::thread::scope(|s| {
+        for t in 0..parts {
+            let (r0, r1) = ir::shape::block_range(rows, parts, t);
+            let job = move || {
+                // SAFETY: row blocks [r0, r1) of a and out are disjoint per thread and in bounds.
+                unsafe { gemm(d, (ap + r0 * k * isz) as *const u8, bp as *const u8, (cp + r0 * n * isz) as *mut u8, r1 - r0, k, n) }
+            };
+            if t + 1 == parts {
+                job();
+            } else {
+                s.spawn(job);
+            }
+        }
+    });
+    Ok(())
+}
+
+/// One row-major gemm of an inexact dtype.
+///
+/// # Safety
+/// `ap` holds rows*k, `bp` k*n and `cp` rows*n elements of `d`.
+unsafe fn gemm(d: DType, ap: *const u8, bp: *const u8, cp: *mut u8, rows: usize, k: usize, n: usize) {
+    if rows == 0 {
+        return;
+    }
     let (m_, n_, k_) = (rows as c_int, n as c_int, k as c_int);
     let lda = k.max(1) as c_int;
     let ldb = n.max(1) as c_int;
-    // SAFETY: a holds rows*k elements after skip, b holds k*n, out rows*n, all of dtype d.
+    // SAFETY: as the caller promises.
     unsafe {
         match d {
             DType::F32 => cblas_sgemm(ROW_MAJOR, NO_TRANS, NO_TRANS, m_, n_, k_, 1.0, ap as _, lda, bp as _, ldb, 0.0, cp as _, n_),
@@ -56,10 +89,9 @@ pub fn matmul_local(a: &LocalBuf, a_off: usize, b: &LocalBuf, b_off: usize, out:
                 let (one, zero) = ([1.0f64, 0.0], [0.0f64, 0.0]);
                 cblas_zgemm(ROW_MAJOR, NO_TRANS, NO_TRANS, m_, n_, k_, one.as_ptr(), ap as _, lda, bp as _, ldb, zero.as_ptr(), cp as _, n_)
             }
-            _ => return exact(a, a_off, b, b_off, out, o_off, rows, k, n),
+            _ => unreachable!("integer products are computed exactly"),
         }
     }
-    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -72,7 +72,8 @@ pub struct Session {
 impl Session {
     pub fn new(ranks: usize) -> Result<Session> {
         ir::ensure!(ranks >= 1, Value, "ranks must be at least 1, got {ranks}");
-        crate::matmul::set_blas_threads(crate::threads::threads_per_rank(ranks));
+        // Deterministic LAPACK: OpenBLAS itself single-threaded (matmul splits rows itself).
+        crate::matmul::set_blas_threads(1);
         Ok(Session {
             graph: Graph::new(),
             ranks,
@@ -255,7 +256,7 @@ impl Session {
         // Ranks of this job that share this host (OpenMPI says how many), so threads x ranks
         // stay within the cores.
         let local = std::env::var("OMPI_COMM_WORLD_LOCAL_SIZE").ok().and_then(|v| v.parse().ok()).unwrap_or(1);
-        crate::matmul::set_blas_threads(crate::threads::threads_per_rank(local));
+        crate::matmul::set_blas_threads(1);
         s.engine = Engine::Spmd { comm, store: RankStore { local_ranks: local, ..Default::default() } };
         Ok(s)
     }

@@ -7,6 +7,18 @@ use ir::kernel::{Call, Kernel};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 static THREADS: AtomicUsize = AtomicUsize::new(0);
+static ROUND_BYTES: AtomicUsize = AtomicUsize::new(256 << 20);
+
+/// Most bytes one pair of ranks exchanges per round of a redistribution.
+pub fn exchange_round_bytes() -> usize {
+    ROUND_BYTES.load(Ordering::Relaxed)
+}
+
+/// Sets the round size (`starp.config(exchange_round_bytes=...)`); smaller rounds bound the
+/// extra memory of a large transpose at the cost of more messages.
+pub fn set_exchange_round_bytes(n: usize) {
+    ROUND_BYTES.store(n.max(1), Ordering::Relaxed);
+}
 
 /// Calls smaller than this many elements run on one thread (spawning costs ~20 us).
 const MIN_SPLIT: usize = 1 << 16;

@@ -54,7 +54,7 @@ def under_mpi():
     return _core.launched_by_mpirun()
 
 
-def config(ranks=None, budget=None, threads=None):
+def config(ranks=None, budget=None, threads=None, exchange_round_bytes=None):
     """Configure the embedded runtime.
 
     ranks:  number of in-process ranks (threads running the distributed plan). Arrays made
@@ -62,7 +62,11 @@ def config(ranks=None, budget=None, threads=None):
     budget: pending graph nodes after which live arrays are computed (bounds loop memory).
     threads: threads per rank (0: the host's cores divided by the ranks on it, the default;
              STARP_THREADS sets it too). Results do not depend on it.
+    exchange_round_bytes: most bytes one pair of ranks sends per round of a redistribution
+             (default 256 MiB): bounds the extra memory of large transposes.
     """
+    if exchange_round_bytes is not None:
+        _core.set_exchange_round_bytes(int(exchange_round_bytes))
     if threads is not None:
         _core.set_threads(int(threads))
     if ranks is not None:

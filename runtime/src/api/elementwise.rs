@@ -111,6 +111,7 @@ impl Session {
 
     /// `a op= b`: computes `a op b` and writes it back into `a`'s base through `a`'s view.
     pub fn inplace(&mut self, op: BinaryOp, a: &Arr, b: &Operand) -> Result<()> {
+        ir::ensure!(!a.view.readonly, Value, "output array is read-only");
         check_c_long(op, &Operand::Array(a.clone()), b)?;
         // NumPy checks the output cast before it computes anything.
         let (_, out) = op.loop_dtypes(common_dtype(&[&Operand::Array(a.clone()), b]))?;

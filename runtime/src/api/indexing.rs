@@ -54,6 +54,7 @@ impl Session {
     /// Writes `value` (broadcast, cast unsafely to the array's dtype as NumPy's assignment does)
     /// into `a`'s view of its base: a new version of the base that every handle sees.
     pub fn assign(&mut self, a: &Arr, value: &Operand) -> Result<()> {
+        ir::ensure!(!a.view.readonly, Value, "assignment destination is read-only");
         let vshape = value.shape();
         ir::ensure!(
             broadcasts_to(&vshape, a.shape()),

@@ -3,13 +3,17 @@
 
 pub mod creation;
 pub mod elementwise;
+pub mod fft;
 pub mod indexing;
+pub mod linalg;
 pub mod matmul;
+pub mod nan;
 pub mod random;
 pub mod reductions;
+pub mod shape;
 
 use crate::session::{Arr, Session};
-use ir::dtype::{int_range, promote, promote_weak, WeakKind};
+use ir::dtype::{int_range, promote_weak, WeakKind};
 use ir::{DType, Node, NodeId, Op, Result, Scalar};
 
 /// An operand as Python passes it.
@@ -71,14 +75,15 @@ impl Operand {
 
 /// The common dtype of operands under NEP 50: strong dtypes promote; Python scalars adopt it.
 pub fn common_dtype(ops: &[&Operand]) -> DType {
-    let strong = ops
+    let strong: Vec<DType> = ops
         .iter()
         .filter_map(|o| match o {
             Operand::Array(a) => Some(a.dtype),
             Operand::Np(_, d) => Some(*d),
             Operand::Py(_) => None,
         })
-        .reduce(promote);
+        .collect();
+    let strong = ir::dtype::promote_many(&strong);
     let weak = ops.iter().filter_map(|o| if let Operand::Py(p) = o { Some(p.kind()) } else { None });
     match strong {
         Some(s) => weak.fold(s, promote_weak),

@@ -7,7 +7,7 @@ use ir::shape::normalize_axes;
 use ir::{DType, Node, NodeId, Op, Result};
 
 impl Session {
-    fn reduce_node(&mut self, op: ReduceOp, x: NodeId, axes: Option<&[i64]>, keepdims: bool) -> Result<NodeId> {
+    pub(crate) fn reduce_node(&mut self, op: ReduceOp, x: NodeId, axes: Option<&[i64]>, keepdims: bool) -> Result<NodeId> {
         let node = self.graph.node(x);
         let (shape, dtype) = (node.shape.clone(), node.dtype);
         let axes = match (op, axes) {

@@ -3,6 +3,8 @@
 import numpy as _np
 
 from starp._session import current_session as _session
+from starp.numpy import fft
+from starp.numpy import linalg
 from starp.numpy import random
 from starp.numpy._array import dtype_name as _dtype_name
 from starp.numpy._array import from_numpy as _from_numpy
@@ -273,3 +275,6 @@ def ndim(a):
 
 def size(a):
     return asarray(a).size
+
+# ---- shape and data movement, NaN-aware reductions (issue 6) ----
+from starp.numpy._shape_ops import *  # noqa: E402,F401,F403

@@ -375,6 +375,8 @@ def test_outputs_of_one_factorization_are_computed_together():
     assert "host linalg.inv" in plan and "replicated" in plan, plan
     with starp.profile(quiet=True) as p:
         starp.compute(u, s, vh, x)
+    if starp.current_session().rank != 0:
+        return  # profiles record on rank 0 only
     calls = {r["what"]: r["calls"] for r in p.rows if r["what"].startswith("host")}
     svd = [k for k in calls if "linalg.svd" in k]
     assert len(svd) == 1 and calls[svd[0]] == 1, calls  # U, S and Vh: one LAPACK run

@@ -17,9 +17,21 @@ impl LocalBuf {
     pub fn zeroed(dtype: DType, len: usize) -> Result<LocalBuf> {
         let bytes = len.checked_mul(dtype.itemsize()).ok_or_else(|| too_big(dtype, len))?;
         let n = bytes.div_ceil(16);
-        let mut words = Vec::new();
-        words.try_reserve_exact(n).map_err(|_| too_big(dtype, len))?;
-        words.resize(n, 0);
+        if n == 0 {
+            return Ok(LocalBuf { dtype, len, words: Vec::new() });
+        }
+        // calloc-style: large zeroed allocations come as untouched zero pages from the OS
+        // instead of being written twice (zeros, then the kernel's results).
+        let layout = std::alloc::Layout::array::<u128>(n).map_err(|_| too_big(dtype, len))?;
+        // SAFETY: layout has non-zero size; a null return is handled; the memory is zeroed,
+        // which is a valid u128 bit pattern, and owned by the Vec with the same layout.
+        let words = unsafe {
+            let p = std::alloc::alloc_zeroed(layout) as *mut u128;
+            if p.is_null() {
+                return Err(too_big(dtype, len));
+            }
+            Vec::from_raw_parts(p, n, n)
+        };
         Ok(LocalBuf { dtype, len, words })
     }
 

@@ -104,7 +104,10 @@ impl Session {
         for b in freed {
             self.infos.remove(&b);
             self.with_stores(|_, s| {
-                s.buffers.remove(&b);
+                // A buffer nobody else holds goes back to the pool for the next step of its size.
+                if let Some(Ok(buf)) = s.buffers.remove(&b).map(Arc::try_unwrap) {
+                    s.pool.give(buf);
+                }
             });
         }
     }

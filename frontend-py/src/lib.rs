@@ -146,8 +146,10 @@ fn operand(ob: &Bound<'_, PyAny>) -> PyResult<Operand> {
         return Ok(Operand::Array(a.get().arr.clone()));
     }
     let py = ob.py();
-    let generic = py.import("numpy")?.getattr("generic")?;
-    if ob.is_instance(&generic)? {
+    // numpy.generic, looked up once (an import per operand cost more than building the node).
+    static GENERIC: pyo3::sync::PyOnceLock<Py<PyAny>> = pyo3::sync::PyOnceLock::new();
+    let generic = GENERIC.get_or_try_init(py, || py.import("numpy")?.getattr("generic").map(|g| g.unbind()))?.bind(py);
+    if ob.is_instance(generic)? {
         let d = dtype(&ob.getattr("dtype")?.getattr("name")?.extract::<String>()?)?;
         let v = scalar(&ob.call_method0("item")?)?;
         let s = match v {

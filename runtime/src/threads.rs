@@ -35,8 +35,15 @@ pub fn threads_per_rank(local_ranks: usize) -> usize {
         .and_then(|v| v.parse::<usize>().ok())
         .filter(|&n| n > 0)
         .map(|n| n * local_ranks.max(1))
-        .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+        .unwrap_or_else(host_cores);
     (cores / local_ranks.max(1)).max(1)
+}
+
+/// The host's cores, read once: `available_parallelism` reads cgroup files on every call,
+/// which cost more than a small kernel.
+fn host_cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1))
 }
 
 /// Overrides the thread count (tests of thread-count independence).

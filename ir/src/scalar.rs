@@ -94,6 +94,62 @@ impl Scalar {
         }
     }
 
+    /// The value stored as one element of `dtype` (native endian), after NumPy's cast.
+    pub fn write_bytes(self, dtype: DType, out: &mut [u8]) {
+        match (dtype, self.cast(dtype)) {
+            (DType::Bool, Scalar::Bool(v)) => out[0] = v as u8,
+            (DType::I8, Scalar::Int(v)) => out.copy_from_slice(&(v as i8).to_ne_bytes()),
+            (DType::I16, Scalar::Int(v)) => out.copy_from_slice(&(v as i16).to_ne_bytes()),
+            (DType::I32, Scalar::Int(v)) => out.copy_from_slice(&(v as i32).to_ne_bytes()),
+            (DType::I64, Scalar::Int(v)) => out.copy_from_slice(&v.to_ne_bytes()),
+            (DType::U8, Scalar::UInt(v)) => out[0] = v as u8,
+            (DType::U16, Scalar::UInt(v)) => out.copy_from_slice(&(v as u16).to_ne_bytes()),
+            (DType::U32, Scalar::UInt(v)) => out.copy_from_slice(&(v as u32).to_ne_bytes()),
+            (DType::U64, Scalar::UInt(v)) => out.copy_from_slice(&v.to_ne_bytes()),
+            (DType::F32, Scalar::Float(v)) => out.copy_from_slice(&(v as f32).to_ne_bytes()),
+            (DType::F64, Scalar::Float(v)) => out.copy_from_slice(&v.to_ne_bytes()),
+            (DType::C64, Scalar::Complex(re, im)) => {
+                out[..4].copy_from_slice(&(re as f32).to_ne_bytes());
+                out[4..8].copy_from_slice(&(im as f32).to_ne_bytes());
+            }
+            (DType::C128, Scalar::Complex(re, im)) => {
+                out[..8].copy_from_slice(&re.to_ne_bytes());
+                out[8..16].copy_from_slice(&im.to_ne_bytes());
+            }
+            (d, s) => unreachable!("cast gives {s:?} for {d}"),
+        }
+    }
+
+    pub fn to_bytes(self, dtype: DType) -> Vec<u8> {
+        let mut out = vec![0; dtype.itemsize()];
+        self.write_bytes(dtype, &mut out);
+        out
+    }
+
+    /// One element of `dtype` read from the first `itemsize` bytes of `b` (native endian).
+    pub fn from_bytes(dtype: DType, b: &[u8]) -> Scalar {
+        fn arr<const N: usize>(b: &[u8], at: usize) -> [u8; N] {
+            let mut a = [0u8; N];
+            a.copy_from_slice(&b[at..at + N]);
+            a
+        }
+        match dtype {
+            DType::Bool => Scalar::Bool(b[0] != 0),
+            DType::I8 => Scalar::Int(b[0] as i8 as i64),
+            DType::I16 => Scalar::Int(i16::from_ne_bytes(arr(b, 0)) as i64),
+            DType::I32 => Scalar::Int(i32::from_ne_bytes(arr(b, 0)) as i64),
+            DType::I64 => Scalar::Int(i64::from_ne_bytes(arr(b, 0))),
+            DType::U8 => Scalar::UInt(b[0] as u64),
+            DType::U16 => Scalar::UInt(u16::from_ne_bytes(arr(b, 0)) as u64),
+            DType::U32 => Scalar::UInt(u32::from_ne_bytes(arr(b, 0)) as u64),
+            DType::U64 => Scalar::UInt(u64::from_ne_bytes(arr(b, 0))),
+            DType::F32 => Scalar::Float(f32::from_ne_bytes(arr(b, 0)) as f64),
+            DType::F64 => Scalar::Float(f64::from_ne_bytes(arr(b, 0))),
+            DType::C64 => Scalar::Complex(f32::from_ne_bytes(arr(b, 0)) as f64, f32::from_ne_bytes(arr(b, 4)) as f64),
+            DType::C128 => Scalar::Complex(f64::from_ne_bytes(arr(b, 0)), f64::from_ne_bytes(arr(b, 8))),
+        }
+    }
+
     fn as_i64_for(self, _to: DType) -> i64 {
         self.as_i64()
     }
@@ -156,5 +212,13 @@ mod tests {
         assert_eq!(Scalar::Float(f64::NAN).cast(DType::I64), Scalar::Int(i64::MIN));
         assert_eq!(Scalar::Float(0.1).cast(DType::F32), Scalar::Float(0.1f32 as f64));
         assert_eq!(Scalar::Complex(1.0, 2.0).cast(DType::Bool), Scalar::Bool(true));
+    }
+
+    #[test]
+    fn bytes_round_trip_every_dtype() {
+        for d in crate::dtype::ALL_DTYPES {
+            let v = Scalar::Complex(-3.0, 2.0).cast(d);
+            assert_eq!(Scalar::from_bytes(d, &v.to_bytes(d)), v, "{d}");
+        }
     }
 }

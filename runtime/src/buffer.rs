@@ -180,62 +180,12 @@ pub fn unpack_window(data: &[u8], dst: &mut [u8], to: &IBox, region: &IBox, item
 
 /// Element `i` of a buffer of `dtype`, as a scalar.
 pub fn read_scalar(bytes: &[u8], dtype: DType, i: usize) -> ir::Scalar {
-    use ir::Scalar as S;
     let n = dtype.itemsize();
-    let b = &bytes[i * n..(i + 1) * n];
-    macro_rules! get {
-        ($t:ty) => {
-            <$t>::from_ne_bytes(b.try_into().expect("itemsize"))
-        };
-    }
-    match dtype {
-        DType::Bool => S::Bool(b[0] != 0),
-        DType::I8 => S::Int(get!(i8) as i64),
-        DType::I16 => S::Int(get!(i16) as i64),
-        DType::I32 => S::Int(get!(i32) as i64),
-        DType::I64 => S::Int(get!(i64)),
-        DType::U8 => S::UInt(b[0] as u64),
-        DType::U16 => S::UInt(get!(u16) as u64),
-        DType::U32 => S::UInt(get!(u32) as u64),
-        DType::U64 => S::UInt(get!(u64)),
-        DType::F32 => S::Float(get!(f32) as f64),
-        DType::F64 => S::Float(get!(f64)),
-        DType::C64 => S::Complex(
-            f32::from_ne_bytes(b[..4].try_into().expect("4")) as f64,
-            f32::from_ne_bytes(b[4..].try_into().expect("4")) as f64,
-        ),
-        DType::C128 => S::Complex(
-            f64::from_ne_bytes(b[..8].try_into().expect("8")),
-            f64::from_ne_bytes(b[8..].try_into().expect("8")),
-        ),
-    }
+    ir::Scalar::from_bytes(dtype, &bytes[i * n..(i + 1) * n])
 }
 
 /// Stores `s` (cast to `dtype`) as element `i`.
 pub fn write_scalar(bytes: &mut [u8], dtype: DType, i: usize, s: ir::Scalar) {
-    use ir::Scalar as S;
     let n = dtype.itemsize();
-    let out = &mut bytes[i * n..(i + 1) * n];
-    match (dtype, s.cast(dtype)) {
-        (DType::Bool, S::Bool(v)) => out[0] = v as u8,
-        (DType::I8, S::Int(v)) => out.copy_from_slice(&(v as i8).to_ne_bytes()),
-        (DType::I16, S::Int(v)) => out.copy_from_slice(&(v as i16).to_ne_bytes()),
-        (DType::I32, S::Int(v)) => out.copy_from_slice(&(v as i32).to_ne_bytes()),
-        (DType::I64, S::Int(v)) => out.copy_from_slice(&v.to_ne_bytes()),
-        (DType::U8, S::UInt(v)) => out[0] = v as u8,
-        (DType::U16, S::UInt(v)) => out.copy_from_slice(&(v as u16).to_ne_bytes()),
-        (DType::U32, S::UInt(v)) => out.copy_from_slice(&(v as u32).to_ne_bytes()),
-        (DType::U64, S::UInt(v)) => out.copy_from_slice(&v.to_ne_bytes()),
-        (DType::F32, S::Float(v)) => out.copy_from_slice(&(v as f32).to_ne_bytes()),
-        (DType::F64, S::Float(v)) => out.copy_from_slice(&v.to_ne_bytes()),
-        (DType::C64, S::Complex(re, im)) => {
-            out[..4].copy_from_slice(&(re as f32).to_ne_bytes());
-            out[4..].copy_from_slice(&(im as f32).to_ne_bytes());
-        }
-        (DType::C128, S::Complex(re, im)) => {
-            out[..8].copy_from_slice(&re.to_ne_bytes());
-            out[8..].copy_from_slice(&im.to_ne_bytes());
-        }
-        (d, s) => unreachable!("cast gives {s:?} for {d}"),
-    }
+    s.write_bytes(dtype, &mut bytes[i * n..(i + 1) * n]);
 }

@@ -58,35 +58,11 @@ impl Buf {
 }
 
 fn encode(d: DType, v: Scalar) -> Vec<u8> {
-    match v.cast(d) {
-        Scalar::Bool(b) => vec![b as u8],
-        Scalar::Int(i) => i.to_le_bytes()[..d.itemsize()].to_vec(),
-        Scalar::UInt(u) => u.to_le_bytes()[..d.itemsize()].to_vec(),
-        Scalar::Float(f) if d == F32 => (f as f32).to_le_bytes().to_vec(),
-        Scalar::Float(f) => f.to_le_bytes().to_vec(),
-        Scalar::Complex(re, im) if d == C64 => [(re as f32).to_le_bytes(), (im as f32).to_le_bytes()].concat(),
-        Scalar::Complex(re, im) => [re.to_le_bytes(), im.to_le_bytes()].concat(),
-    }
+    v.to_bytes(d)
 }
 
 fn decode(d: DType, b: &[u8]) -> Scalar {
-    let f32_at = |i: usize| f32::from_le_bytes(b[i..i + 4].try_into().unwrap()) as f64;
-    let f64_at = |i: usize| f64::from_le_bytes(b[i..i + 8].try_into().unwrap());
-    match d {
-        Bool => Scalar::Bool(b[0] != 0),
-        I8 => Scalar::Int(b[0] as i8 as i64),
-        I16 => Scalar::Int(i16::from_le_bytes([b[0], b[1]]) as i64),
-        I32 => Scalar::Int(i32::from_le_bytes(b.try_into().unwrap()) as i64),
-        I64 => Scalar::Int(i64::from_le_bytes(b.try_into().unwrap())),
-        U8 => Scalar::UInt(b[0] as u64),
-        U16 => Scalar::UInt(u16::from_le_bytes([b[0], b[1]]) as u64),
-        U32 => Scalar::UInt(u32::from_le_bytes(b.try_into().unwrap()) as u64),
-        U64 => Scalar::UInt(u64::from_le_bytes(b.try_into().unwrap())),
-        F32 => Scalar::Float(f32_at(0)),
-        F64 => Scalar::Float(f64_at(0)),
-        C64 => Scalar::Complex(f32_at(0), f32_at(4)),
-        C128 => Scalar::Complex(f64_at(0), f64_at(8)),
-    }
+    Scalar::from_bytes(d, b)
 }
 
 /// Value equality that tells -0.0 from 0.0 and treats every NaN alike.

@@ -89,15 +89,16 @@ def rows(n, quick):
         T = rng.uniform(0.25, 10, size)
         r, v = 0.02, 0.30
         sS, sX, sT = snp.asarray(S), snp.asarray(X), snp.asarray(T)
+        # Default arguments bind this size's arrays (a plain closure would see the next size's).
         impls = {
-            "numpy": lambda: black_scholes_np(numpy, S, X, T, r, v),
-            "starp": lambda: black_scholes_np(snp, sS, sX, sT, r, v).compute(),
+            "numpy": lambda S=S, X=X, T=T: black_scholes_np(numpy, S, X, T, r, v),
+            "starp": lambda S=sS, X=sX, T=sT: black_scholes_np(snp, S, X, T, r, v).compute(),
         }
         if numexpr:
-            impls["numexpr"] = lambda: bs_numexpr(S, X, T, r, v)
+            impls["numexpr"] = lambda S=S, X=X, T=T: bs_numexpr(S, X, T, r, v)
         if da:
             dS, dX, dT = (da.from_array(a, chunks=size // 4 or 1) for a in (S, X, T))
-            impls["dask"] = lambda: black_scholes_np(da, dS, dX, dT, r, v).compute()
+            impls["dask"] = lambda S=dS, X=dX, T=dT: black_scholes_np(da, S, X, T, r, v).compute()
         add(f"black-scholes {size:.0e}", 4 * 8 * size, impls)
 
     a, b, c = (rng.random(n) for _ in range(3))

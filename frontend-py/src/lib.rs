@@ -46,10 +46,15 @@ pub struct Array {
     sess: Shared,
     drops: Arc<Mutex<Vec<BaseId>>>,
     arr: Arr,
+    /// Set when `compute()` handed this temporary's buffer to NumPy and released the handle.
+    consumed: std::sync::atomic::AtomicBool,
 }
 
 impl Drop for Array {
     fn drop(&mut self) {
+        if self.consumed.load(std::sync::atomic::Ordering::Relaxed) {
+            return;
+        }
         if let Ok(mut d) = self.drops.lock() {
             d.push(self.arr.base);
         }
@@ -72,7 +77,18 @@ impl Array {
 /// (writable, owned by the NumPy array through the buffer protocol).
 #[pyclass(module = "starp._core")]
 pub struct HostBuffer {
-    data: Vec<u8>,
+    data: runtime::buffer::LocalBuf,
+    /// Where the memory goes when NumPy's array dies (the session's pool).
+    recycle: Arc<Mutex<Vec<runtime::buffer::LocalBuf>>>,
+}
+
+impl Drop for HostBuffer {
+    fn drop(&mut self) {
+        let data = std::mem::replace(&mut self.data, runtime::buffer::LocalBuf::empty());
+        if let Ok(mut r) = self.recycle.lock() {
+            r.push(data);
+        }
+    }
 }
 
 #[pymethods]
@@ -83,7 +99,8 @@ impl HostBuffer {
     unsafe fn __getbuffer__(slf: Bound<'_, Self>, view: *mut pyo3::ffi::Py_buffer, flags: std::os::raw::c_int) -> PyResult<()> {
         let (ptr, len) = {
             let mut b = slf.borrow_mut();
-            (b.data.as_mut_ptr(), b.data.len())
+            let len = b.data.bytes().len();
+            (b.data.as_mut_ptr(), len)
         };
         // SAFETY: see above; PyBuffer_FillInfo fills a 1-d unsigned-byte view and increfs slf.
         let rc = unsafe { pyo3::ffi::PyBuffer_FillInfo(view, slf.as_ptr(), ptr as *mut std::os::raw::c_void, len as isize, 0, flags) };
@@ -96,7 +113,7 @@ impl HostBuffer {
     unsafe fn __releasebuffer__(&self, _view: *mut pyo3::ffi::Py_buffer) {}
 
     fn __len__(&self) -> usize {
-        self.data.len()
+        self.data.bytes().len()
     }
 }
 
@@ -258,11 +275,12 @@ fn reduce_op(name: &str) -> PyResult<ReduceOp> {
 pub struct PySession {
     inner: Shared,
     drops: Arc<Mutex<Vec<BaseId>>>,
+    returned: Arc<Mutex<Vec<runtime::buffer::LocalBuf>>>,
 }
 
 impl PySession {
     fn wrap(&self, arr: Arr) -> Array {
-        Array { sess: self.inner.clone(), drops: self.drops.clone(), arr }
+        Array { sess: self.inner.clone(), drops: self.drops.clone(), arr, consumed: Default::default() }
     }
 
     fn arr<'a>(&self, a: &'a Bound<'_, Array>) -> PyResult<&'a Arr> {
@@ -270,6 +288,11 @@ impl PySession {
         if !Arc::ptr_eq(&a.sess, &self.inner) {
             return Err(pyo3::exceptions::PyValueError::new_err(
                 "this array belongs to another starp session (made before starp.config changed the ranks)",
+            ));
+        }
+        if a.consumed.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(pyo3::exceptions::PyRuntimeError::new_err(
+                "this starp array was a temporary whose memory compute() handed to NumPy; it no longer exists",
             ));
         }
         Ok(&a.arr)
@@ -289,8 +312,8 @@ impl PySession {
     #[new]
     fn new(py: Python<'_>, ranks: usize) -> PyResult<PySession> {
         let s = Session::new(ranks).map_err(|e| errors::to_py(py, e))?;
-        let drops = s.drops.clone();
-        Ok(PySession { inner: Arc::new(Mutex::new(s)), drops })
+        let (drops, returned) = (s.drops.clone(), s.returned.clone());
+        Ok(PySession { inner: Arc::new(Mutex::new(s)), drops, returned })
     }
 
     /// A session that is this process's rank of the MPI job it was launched in by mpirun;
@@ -301,8 +324,8 @@ impl PySession {
         {
             let Some(comm) = runtime::mpi_comm::init() else { return Ok(None) };
             let s = Session::spmd(Box::new(comm)).map_err(|e| errors::to_py(py, e))?;
-            let drops = s.drops.clone();
-            Ok(Some(PySession { inner: Arc::new(Mutex::new(s)), drops }))
+            let (drops, returned) = (s.drops.clone(), s.returned.clone());
+            Ok(Some(PySession { inner: Arc::new(Mutex::new(s)), drops, returned }))
         }
         #[cfg(not(feature = "mpi"))]
         {
@@ -607,16 +630,31 @@ impl PySession {
         with(py, &self.inner, |s| s.nan_reduce(op, a, axis.as_deref(), int_axis, d, keepdims)).map(|a| self.wrap(a))
     }
 
-    /// Computes the arrays (shared work once) and returns their bytes.
-    fn fetch<'py>(&self, py: Python<'py>, arrays: Vec<Bound<'py, Array>>) -> PyResult<Vec<Bound<'py, HostBuffer>>> {
+    /// Computes the arrays (shared work once) and returns their bytes. An array flagged in
+    /// `consume` is a temporary nothing else can reach (the caller checked Python's reference
+    /// counts): its handle is released with the fetch, so its buffer can become NumPy's without a
+    /// copy when nothing else in the graph holds it.
+    #[pyo3(signature = (arrays, consume=None))]
+    fn fetch<'py>(&self, py: Python<'py>, arrays: Vec<Bound<'py, Array>>, consume: Option<Vec<bool>>) -> PyResult<Vec<Bound<'py, HostBuffer>>> {
         let arrs: Vec<Arr> = arrays.iter().map(|a| self.arr(a).cloned()).collect::<PyResult<_>>()?;
+        let consume = consume.unwrap_or_else(|| vec![false; arrs.len()]);
+        if consume.len() != arrs.len() {
+            return Err(pyo3::exceptions::PyValueError::new_err("consume needs one flag per array"));
+        }
+        // A consumed handle is released by the fetch, whatever its outcome; its Drop must not
+        // release it again.
+        for (a, &c) in arrays.iter().zip(&consume) {
+            if c {
+                a.get().consumed.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+        }
         let inner = self.inner.clone();
         let bytes = py.detach(move || {
-            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| inner.lock().unwrap_or_else(|e| e.into_inner()).fetch_many(&arrs)));
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| inner.lock().unwrap_or_else(|e| e.into_inner()).fetch_many(&arrs, &consume)));
             r.unwrap_or_else(|_| Err(ir::Error::Internal("panic while computing".into())))
         });
         let bytes = bytes.map_err(|e| errors::to_py(py, e))?;
-        bytes.into_iter().map(|data| Bound::new(py, HostBuffer { data })).collect()
+        bytes.into_iter().map(|data| Bound::new(py, HostBuffer { data, recycle: self.returned.clone() })).collect()
     }
 
     /// Computes the arrays' bases where they live, without gathering them.

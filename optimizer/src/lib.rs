@@ -5,6 +5,7 @@
 pub mod affine;
 pub mod kernel_builder;
 pub mod lower;
+pub mod merge_kernels;
 pub mod passes;
 pub mod plan;
 pub mod redistribute;

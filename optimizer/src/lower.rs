@@ -13,6 +13,7 @@
 
 use crate::affine::{view_map, AffineMap};
 use crate::kernel_builder::build_kernel;
+use crate::merge_kernels::merge_sibling_kernels;
 use crate::passes::{self, Rewrite};
 use crate::plan::{coords_boxes, KernelInput, KernelStep, Plan, ReduceMode, ReducePlan, Step, Value, ValueId};
 use ir::kernel::LEAF;
@@ -36,6 +37,14 @@ pub struct Lowerer<'a> {
 /// it equal to another node: then it has that node's value (the executor gives each its own
 /// buffer).
 pub fn lower_to_plan(g: &Graph, roots: &[NodeId], ranks: usize, source_layout: &dyn Fn(BufferId) -> Layout) -> Result<Plan> {
+    let mut plan = lower_steps(g, roots, ranks, source_layout)?;
+    merge_sibling_kernels(&mut plan);
+    insert_frees(&mut plan);
+    Ok(plan)
+}
+
+/// The plan's steps one per materialized node, before kernels merge and frees are placed.
+pub(crate) fn lower_steps(g: &Graph, roots: &[NodeId], ranks: usize, source_layout: &dyn Fn(BufferId) -> Layout) -> Result<Plan> {
     // A node that something outside this plan still references (a live handle's base, a lazy
     // node not computed now) is kept as a buffer: then nothing pending after the plan reads a
     // buffer the plan overwrote in place, and live arrays are not computed twice.
@@ -129,7 +138,6 @@ pub fn lower_to_plan(g: &Graph, roots: &[NodeId], ranks: usize, source_layout: &
         }
     }
     l.plan.outputs = outputs.iter().map(|&o| (o, l.value_of(sub.resolve(o)))).collect();
-    l.insert_frees();
     Ok(l.plan)
 }
 
@@ -345,43 +353,43 @@ impl Lowerer<'_> {
         self.plan.steps.push(Step::Host { op, inputs, outs });
         Ok(())
     }
+}
 
-    /// Frees every computed value after its last use, unless it is an output or was written in place.
-    fn insert_frees(&mut self) {
-        let keep: BTreeSet<ValueId> = self.plan.outputs.iter().map(|(_, v)| *v).collect();
-        let mut last: BTreeMap<ValueId, usize> = BTreeMap::new();
-        let mut consumed: BTreeSet<ValueId> = BTreeSet::new();
-        for (i, s) in self.plan.steps.iter().enumerate() {
-            let reads: Vec<ValueId> = match s {
-                Step::Redistribute { src, .. } => vec![*src],
-                Step::Kernel(k) => k.inputs.iter().map(|i| i.value).collect(),
-                Step::Write { old, value, in_place, .. } => {
-                    if *in_place {
-                        consumed.insert(*old);
-                    }
-                    vec![*old, *value]
+/// Frees every computed value after its last use, unless it is an output or was written in place.
+fn insert_frees(plan: &mut Plan) {
+    let keep: BTreeSet<ValueId> = plan.outputs.iter().map(|(_, v)| *v).collect();
+    let mut last: BTreeMap<ValueId, usize> = BTreeMap::new();
+    let mut consumed: BTreeSet<ValueId> = BTreeSet::new();
+    for (i, s) in plan.steps.iter().enumerate() {
+        let reads: Vec<ValueId> = match s {
+            Step::Redistribute { src, .. } => vec![*src],
+            Step::Kernel(k) => k.inputs.iter().map(|i| i.value).collect(),
+            Step::Write { old, value, in_place, .. } => {
+                if *in_place {
+                    consumed.insert(*old);
                 }
-                Step::MatMul { a, b, .. } => vec![*a, *b],
-                Step::Host { inputs, .. } => inputs.clone(),
-                Step::Free(_) => vec![],
-            };
-            for r in reads {
-                last.insert(r, i);
+                vec![*old, *value]
             }
+            Step::MatMul { a, b, .. } => vec![*a, *b],
+            Step::Host { inputs, .. } => inputs.clone(),
+            Step::Free(_) => vec![],
+        };
+        for r in reads {
+            last.insert(r, i);
         }
-        let mut frees: BTreeMap<usize, Vec<ValueId>> = BTreeMap::new();
-        for (v, i) in last {
-            let val = self.plan.value(v);
-            if val.source.is_none() && !keep.contains(&v) && !consumed.contains(&v) {
-                frees.entry(i).or_default().push(v);
-            }
+    }
+    let mut frees: BTreeMap<usize, Vec<ValueId>> = BTreeMap::new();
+    for (v, i) in last {
+        let val = plan.value(v);
+        if val.source.is_none() && !keep.contains(&v) && !consumed.contains(&v) {
+            frees.entry(i).or_default().push(v);
         }
-        let old = std::mem::take(&mut self.plan.steps);
-        for (i, s) in old.into_iter().enumerate() {
-            self.plan.steps.push(s);
-            for v in frees.remove(&i).unwrap_or_default() {
-                self.plan.steps.push(Step::Free(v));
-            }
+    }
+    let old = std::mem::take(&mut plan.steps);
+    for (i, s) in old.into_iter().enumerate() {
+        plan.steps.push(s);
+        for v in frees.remove(&i).unwrap_or_default() {
+            plan.steps.push(Step::Free(v));
         }
     }
 }
@@ -430,6 +438,84 @@ mod tests {
             let layout = move |b: BufferId| Layout::block0(&sources[&b], ranks);
             lower_to_plan(&self.g, &[root], self.ranks, &layout).unwrap()
         }
+    }
+
+    impl G {
+        fn plan_steps(&mut self, roots: &[NodeId], merge: bool) -> Plan {
+            for &r in roots {
+                self.g.pin(r);
+            }
+            let (ranks, sources) = (self.ranks, self.sources.clone());
+            let layout = move |b: BufferId| Layout::block0(&sources[&b], ranks);
+            let mut p = lower_steps(&self.g, roots, self.ranks, &layout).unwrap();
+            if merge {
+                merge_sibling_kernels(&mut p);
+            }
+            p
+        }
+    }
+
+    #[test]
+    fn sibling_elementwise_kernels_share_one_pass() {
+        // starp.compute(a + b, a * b, b - 1): one kernel, each input loaded once, three outputs.
+        let mut t = G::new(2);
+        let (a, b) = (t.source(&[5, 3]), t.source(&[5, 3]));
+        let x = t.bin(BinaryOp::Add, a, b);
+        let y = t.bin(BinaryOp::Mul, a, b);
+        let one = t.scalar(1.0);
+        let z = t.bin(BinaryOp::Sub, b, one);
+        let before = t.plan_steps(&[x, y, z], false);
+        let after = t.plan_steps(&[x, y, z], true);
+        assert_eq!(
+            before.to_string(),
+            "plan on 2 rank(s): 3 step(s), 3 kernel(s)\n\
+             \x20 v0: float64[5, 3] boxes[0:3,0:3 | 3:5,0:3] <- buffer 0\n\
+             \x20 v1: float64[5, 3] boxes[0:3,0:3 | 3:5,0:3] <- buffer 1\n\
+             \x20 0. kernel elementwise over [5, 3] (3 instrs) reads [v0, v1] -> [v2]\n\
+             \x20      v2: float64[5, 3] boxes[0:3,0:3 | 3:5,0:3]\n\
+             \x20 1. kernel elementwise over [5, 3] (3 instrs) reads [v0, v1] -> [v3]\n\
+             \x20      v3: float64[5, 3] boxes[0:3,0:3 | 3:5,0:3]\n\
+             \x20 2. kernel elementwise over [5, 3] (3 instrs) reads [v1] -> [v4]\n\
+             \x20      v4: float64[5, 3] boxes[0:3,0:3 | 3:5,0:3]\n"
+        );
+        assert_eq!(
+            after.to_string(),
+            "plan on 2 rank(s): 1 step(s), 1 kernel(s)\n\
+             \x20 v0: float64[5, 3] boxes[0:3,0:3 | 3:5,0:3] <- buffer 0\n\
+             \x20 v1: float64[5, 3] boxes[0:3,0:3 | 3:5,0:3] <- buffer 1\n\
+             \x20 0. kernel elementwise over [5, 3] (6 instrs) reads [v0, v1] -> [v2, v3, v4]\n\
+             \x20      v2: float64[5, 3] boxes[0:3,0:3 | 3:5,0:3]\n\
+             \x20      v3: float64[5, 3] boxes[0:3,0:3 | 3:5,0:3]\n\
+             \x20      v4: float64[5, 3] boxes[0:3,0:3 | 3:5,0:3]\n"
+        );
+        let Step::Kernel(k) = &after.steps[0] else { panic!() };
+        assert_eq!(
+            k.kernel.dump(),
+            "kernel(ndim=2, inputs=[float64, float64], params=[float64])\n\
+             \x20 v0: float64 = load in0\n\
+             \x20 v1: float64 = load in1\n\
+             \x20 v2: float64 = add v0, v1\n\
+             \x20 v3: float64 = multiply v0, v1\n\
+             \x20 v4: float64 = param p0\n\
+             \x20 v5: float64 = subtract v1, v4\n\
+             \x20 out0 <- v2\n\
+             \x20 out1 <- v3\n\
+             \x20 out2 <- v5\n"
+        );
+    }
+
+    #[test]
+    fn a_kernel_reading_a_siblings_result_stays_after_it() {
+        // y = x.sum() is a reduction; w = x * 2 where x is kept: w reads x, so it cannot join
+        // x's kernel; and a reduction never merges.
+        let mut t = G::new(1);
+        let a = t.source(&[6]);
+        let x = t.un(UnaryOp::Exp, a);
+        let two = t.scalar(2.0);
+        let w = t.bin(BinaryOp::Mul, x, two);
+        let s = t.add(Op::Reduce { op: ReduceOp::Sum, axes: vec![0], keepdims: false }, vec![a], &[]);
+        let p = t.plan_steps(&[x, w, s], true);
+        assert_kernels(&p, 3);
     }
 
     /// Fails with the plan printed, like tinygrad's check_schedule.

@@ -65,6 +65,9 @@ pub struct Session {
     pub budget: usize,
     /// Handles dropped by Python, applied at the next call (never a lock inside `__del__`).
     pub drops: Arc<Mutex<Vec<BaseId>>>,
+    /// Buffers handed to NumPy whose arrays died: back to this process's pool at the next call,
+    /// so a loop of `compute()`s reuses memory instead of faulting in fresh pages.
+    pub returned: Arc<Mutex<Vec<LocalBuf>>>,
     pub stats: Stats,
     pub legacy_rng: crate::api::random::RngState,
 }
@@ -82,6 +85,7 @@ impl Session {
             next_buffer: 0,
             budget: 2000,
             drops: Arc::new(Mutex::new(Vec::new())),
+            returned: Arc::new(Mutex::new(Vec::new())),
             stats: Stats::default(),
             legacy_rng: crate::api::random::RngState::from_entropy(),
         })
@@ -97,6 +101,11 @@ impl Session {
         for b in drops {
             let freed = self.graph.drop_handle(b);
             self.free_buffers(freed);
+        }
+        let returned = std::mem::take(&mut *self.returned.lock().unwrap_or_else(|e| e.into_inner()));
+        if !returned.is_empty() {
+            let me = self.rank();
+            self.with_store(me, |s| returned.into_iter().for_each(|b| s.pool.give(b)));
         }
     }
 
@@ -252,6 +261,14 @@ impl Session {
         }
     }
 
+    /// Ranks of this job sharing this host's cores.
+    fn local_ranks(&self) -> usize {
+        match &self.engine {
+            Engine::Solo(s) | Engine::Spmd { store: s, .. } => s.local_ranks,
+            Engine::Threads(_) => self.ranks,
+        }
+    }
+
     /// A session that is one rank of an SPMD job over `comm`.
     pub fn spmd(comm: Box<dyn SpmdComm>) -> Result<Session> {
         let mut s = Session::new(1)?;
@@ -274,6 +291,10 @@ impl Session {
 
     /// The full array of a materialized node, as row-major bytes on the caller.
     pub fn fetch_node(&mut self, node: NodeId) -> Result<Vec<u8>> {
+        self.fetch_buf(node).map(|b| b.bytes().to_vec())
+    }
+
+    fn fetch_buf(&mut self, node: NodeId) -> Result<LocalBuf> {
         self.graph.pin(node);
         let r = self.materialize(&[node]).and_then(|_| self.gather(node));
         let freed = self.graph.release(node);
@@ -281,14 +302,25 @@ impl Session {
         r
     }
 
-    fn gather(&mut self, node: NodeId) -> Result<Vec<u8>> {
+    /// The whole array of a computed node on this process, in a buffer of its own (the caller
+    /// hands it to NumPy, which may write to it; the store's copy stays the node's value).
+    fn gather(&mut self, node: NodeId) -> Result<LocalBuf> {
         let Op::Source(b) = self.graph.node(node).op else {
             return Err(Error::Internal("gathering a node that was not computed".into()));
         };
         let info = self.infos[&b].clone();
         if self.ranks == 1 || info.layout.is_replicated(&info.shape) {
             let me = self.rank();
-            return self.with_store(me, |s| s.buffers[&b].bytes().to_vec()).ok_or_else(|| Error::Internal("no local store".into()));
+            let threads = crate::threads::threads_per_rank(self.local_ranks());
+            // Into pooled memory: fresh pages cost more than the copy.
+            return self
+                .with_store(me, |s| {
+                    let src = s.buffers[&b].clone();
+                    let mut out = s.pool.take(src.dtype, src.len())?;
+                    src.copy_into(&mut out, threads);
+                    Ok(out)
+                })
+                .ok_or_else(|| Error::Internal("no local store".into()))?;
         }
         // The same planner as every other exchange: everything to rank 0.
         let src = Value { shape: info.shape.clone(), dtype: info.dtype, layout: info.layout.clone(), source: Some(b), node: None };
@@ -301,9 +333,16 @@ impl Session {
         };
         self.stats.bytes_moved += plan.exchange_bytes().iter().sum::<usize>() as u64;
         let outs = self.run(&plan)?;
-        // Rank 0 holds the array; in an SPMD job every rank gets it (as NumPy would compute it).
-        let mine = outs.into_iter().find(|(r, _)| *r == 0).and_then(|(_, mut o)| o.pop()).map(|(_, b)| b.bytes().to_vec());
-        self.broadcast_bytes(0, mine.unwrap_or_default())
+        // Rank 0 holds the array (a fresh buffer: handed over, not copied); in an SPMD job every
+        // rank gets it (as NumPy would compute it).
+        let mine = outs.into_iter().find(|(r, _)| *r == 0).and_then(|(_, mut o)| o.pop()).map(|(_, b)| b);
+        match &self.engine {
+            Engine::Spmd { comm, .. } => {
+                let bytes = comm.broadcast_bytes(0, mine.map(|b| b.bytes().to_vec()).unwrap_or_default())?;
+                LocalBuf::from_bytes(info.dtype, &bytes)
+            }
+            _ => mine.ok_or_else(|| Error::Internal("rank 0 returned no gathered buffer".into())),
+        }
     }
 
     /// Computes every live array that has pending work once the graph passes the node budget.
@@ -406,21 +445,63 @@ impl Session {
         self.materialize(&nodes)
     }
 
-    /// Materializes several arrays in one plan (shared work runs once), then fetches each.
-    pub fn fetch_many(&mut self, arrs: &[Arr]) -> Result<Vec<Vec<u8>>> {
+    /// Materializes several arrays in one plan (shared work runs once), then fetches each. The
+    /// handles of arrays flagged in `consume` are released; a buffer that nothing else holds
+    /// afterwards is handed over instead of copied (on one rank, where it is the whole array).
+    pub fn fetch_many(&mut self, arrs: &[Arr], consume: &[bool]) -> Result<Vec<LocalBuf>> {
         let nodes: Vec<NodeId> = arrs.iter().map(|a| self.read(a)).collect();
         for n in &nodes {
             self.graph.pin(*n);
         }
-        let r = (|| {
-            self.materialize(&nodes)?;
-            nodes.iter().map(|n| self.gather(*n)).collect::<Result<Vec<_>>>()
-        })();
-        for n in nodes {
-            let freed = self.graph.release(n);
-            self.free_buffers(freed);
+        let computed = self.materialize(&nodes);
+        let buffer_of = |g: &Graph, n: NodeId| if let Op::Source(b) = g.node(n).op { Some(b) } else { None };
+        let bufs: Vec<Option<BufferId>> = nodes.iter().map(|&n| buffer_of(&self.graph, n)).collect();
+        let mut out: Vec<Option<LocalBuf>> = vec![None; nodes.len()];
+        let r = computed.and_then(|_| {
+            for (i, &n) in nodes.iter().enumerate() {
+                let movable = self.ranks == 1 && consume.get(i).copied().unwrap_or(false) && !bufs[i + 1..].contains(&bufs[i]);
+                if !movable {
+                    out[i] = Some(self.gather(n)?);
+                }
+            }
+            Ok(())
+        });
+        // Release our pins and the consumed handles; what that frees may move to the caller.
+        let mut freed = Vec::new();
+        for &n in &nodes {
+            freed.extend(self.graph.release(n));
         }
-        r
+        for (a, _) in arrs.iter().zip(consume).filter(|(_, &c)| c) {
+            freed.extend(self.graph.drop_handle(a.base));
+        }
+        let mut moved = Vec::new();
+        let r = r.and_then(|_| {
+            for (i, b) in bufs.iter().enumerate() {
+                if out[i].is_some() {
+                    continue;
+                }
+                let b = b.ok_or_else(|| Error::Internal("a computed node is not a buffer".into()))?;
+                if freed.contains(&b) {
+                    let mine = self.rank();
+                    moved.push((i, b, self.with_store(mine, |s| s.buffers.remove(&b)).flatten()));
+                } else {
+                    // Something else still holds it (its node is alive): copy.
+                    out[i] = Some(self.gather(nodes[i])?);
+                }
+            }
+            Ok(())
+        });
+        self.free_buffers(freed);
+        r?;
+        for (i, b, taken) in moved {
+            out[i] = Some(match taken.map(Arc::try_unwrap) {
+                Some(Ok(buf)) => buf,
+                // Still shared (another node's value): copy it.
+                Some(Err(shared)) => shared.duplicate(crate::threads::threads_per_rank(self.local_ranks()))?,
+                None => return Err(Error::Internal(format!("buffer {} of a fetched array is gone", b.0))),
+            });
+        }
+        Ok(out.into_iter().map(|b| b.expect("every output fetched")).collect())
     }
 }
 

@@ -16,9 +16,9 @@ fn program(s: &mut Session) -> ir::Result<(Vec<f64>, f64)> {
     let y = s.binary(BinaryOp::Add, &Operand::Array(x.clone()), &Operand::Array(t))?;
     let col = s.reduce(ReduceOp::Sum, &y, Some(&[0]), false)?;
     let all = s.reduce(ReduceOp::Sum, &x, None, false)?;
-    let got = s.fetch_many(&[col, all])?;
+    let got = s.fetch_many(&[col, all], &[false, false])?;
     let f = |b: &[u8]| b.chunks_exact(8).map(|c| f64::from_ne_bytes(c.try_into().unwrap())).collect::<Vec<_>>();
-    Ok((f(&got[0]), f(&got[1])[0]))
+    Ok((f(got[0].bytes()), f(got[1].bytes())[0]))
 }
 
 #[test]
@@ -50,7 +50,7 @@ fn a_rank_that_plans_differently_fails_on_every_rank() {
                     let mut s = Session::spmd(Box::new(c))?;
                     let n = if r == 1 { 5 } else { 6 };
                     let a = s.full(&[n], starp_runtime::api::PyScalar::Float(1.0), DType::F64)?;
-                    s.fetch_many(&[a]).map(|_| ())
+                    s.fetch_many(&[a], &[false]).map(|_| ())
                 })
             })
             .collect();

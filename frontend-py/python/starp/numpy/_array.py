@@ -1,6 +1,8 @@
 """The starp ndarray: a handle on a lazy node. Arguments are parsed here, NumPy's conventions
 applied; every semantic decision (promotion, shapes, views, errors) is made in Rust."""
 
+import sys as _sys
+
 import numpy as _np
 
 from starp import _core
@@ -52,11 +54,11 @@ def operand(x, s):
     return from_numpy(_np.asarray(x), s)._a
 
 
-def fetch(arrays):
+def fetch(arrays, consume=None):
     if not arrays:
         return []
     s = arrays[0]._s
-    raw = s.fetch([a._a for a in arrays])
+    raw = s.fetch([a._a for a in arrays], consume)
     out = []
     for a, buf in zip(arrays, raw):
         out.append(_np.frombuffer(buf, dtype=_np.dtype(a._a.dtype)).reshape(a.shape))
@@ -175,7 +177,10 @@ class ndarray:
     # ---- materialization ----
     def compute(self):
         """Run the graph; a numpy.ndarray with the values."""
-        return fetch([self])[0]
+        # A temporary (`(a * b + c).compute()`: only the caller's stack and `self` refer to it)
+        # can give its memory to NumPy instead of a copy; nothing can use it afterwards.
+        temporary = _sys.getrefcount(self) <= 2 and _sys.getrefcount(self._a) <= 2
+        return fetch([self], [temporary])[0]
 
     def persist(self):
         """Compute this array where it lives (distributed, nothing gathered); returns self."""

@@ -15,6 +15,7 @@ mod values;
 mod tests;
 
 pub use reduce::{combine, combine_arg};
+pub(crate) use reduce::{by_lanes, order, LANES};
 
 use ir::dtype::{DType, Kind};
 use ir::kernel::{Call, InstrOp, Kernel, KernelReduction, LEAF};
@@ -90,10 +91,11 @@ unsafe fn reduction(m: &mut Machine, r: &KernelReduction, call: &Call) {
     let value = r.value as usize;
     let vd = m.kernel.body[value].dtype;
 
-    // Strips run along t (for each kept point) or along the kept box (for each t), whichever is
-    // longer; ties go to the one containing the last axis, usually the contiguous one.
-    let (len_t, len_k) = (STRIP.min(LEAF).min(rn), STRIP.min(kn));
-    let along_t = if ndim > 0 && r.reduced[ndim - 1] { 4 * len_t >= len_k } else { len_t >= 4 * len_k };
+    // Strips run along t (for each kept point: mode T) or along the kept box (for each t: mode
+    // K), as the fold order says; mode T folds float runs by lanes (see `reduce`).
+    let ord = order(call.domain, &r.reduced);
+    let along_t = ord.along_t;
+    let runs = by_lanes(r.op, vd) && ord.run >= reduce::LANES;
     let mut pts = Points::new(ndim, r.reduced.iter().map(|&red| red == along_t).collect());
     let mut acc = Acc::new(r.op, vd, if along_t { 1 } else { kn });
 
@@ -115,7 +117,11 @@ unsafe fn reduction(m: &mut Machine, r: &KernelReduction, call: &Call) {
                     m.eval(&pts);
                     // SAFETY: every point is in the called part of the domain.
                     unsafe { m.store_outputs(&pts) };
-                    acc.fold_seq(0, m.value(value), t as u64, t == t_lo);
+                    if runs {
+                        acc.fold_runs(m.value(value), t, (t_lo, t_hi), ord.run);
+                    } else {
+                        acc.fold_seq(0, m.value(value), t as u64, t == t_lo);
+                    }
                     t += n;
                 }
                 // SAFETY: entry base + k < (leaf_hi - leaf_lo) * kn.

@@ -16,6 +16,7 @@
 mod callouts;
 mod drive;
 mod emit;
+mod lanes;
 mod plan;
 mod strips;
 mod vector;

@@ -220,6 +220,69 @@ strip!(
     tanh_f32, tanh_f32_at, f32, kernels::tanh_f32
 );
 
+/// The functions of the C library (glibc's libm: correctly rounded or within 1 ulp in float64)
+/// that Rust's std does not call for these three (its asinh/acosh/atanh are formulas of its own).
+mod libm {
+    extern "C" {
+        pub fn asinh(x: f64) -> f64;
+        pub fn acosh(x: f64) -> f64;
+        pub fn atanh(x: f64) -> f64;
+    }
+}
+
+/// Scalar element functions (libm per element, no vector kernel of our own yet) mapped over the
+/// slices. Float32 computes the float64 function of the (exact) widened argument and rounds
+/// once: within an ulp of the correctly rounded float32 result (double rounding aside).
+macro_rules! scalar_strip {
+    ($($(#[$m:meta])* $f64n:ident, $f32n:ident, |$x:ident| $e:expr;)*) => {$(
+        $(#[$m])*
+        pub fn $f64n(x: &[f64], out: &mut [f64]) {
+            for (o, &$x) in out.iter_mut().zip(x) {
+                *o = $e;
+            }
+        }
+        $(#[$m])*
+        pub fn $f32n(x: &[f32], out: &mut [f32]) {
+            for (o, &v) in out.iter_mut().zip(x) {
+                let $x = v as f64;
+                *o = ($e) as f32;
+            }
+        }
+    )*};
+}
+
+scalar_strip!(
+    /// log2 x.
+    log2_f64, log2_f32, |x| x.log2();
+    /// log10 x.
+    log10_f64, log10_f32, |x| x.log10();
+    /// 2^x.
+    exp2_f64, exp2_f32, |x| x.exp2();
+    /// The real cube root.
+    cbrt_f64, cbrt_f32, |x| x.cbrt();
+    /// tan x.
+    tan_f64, tan_f32, |x| x.tan();
+    /// arcsin x (NaN outside [-1, 1]).
+    arcsin_f64, arcsin_f32, |x| x.asin();
+    /// arccos x (NaN outside [-1, 1]).
+    arccos_f64, arccos_f32, |x| x.acos();
+    /// arctan x.
+    arctan_f64, arctan_f32, |x| x.atan();
+    /// sinh x.
+    sinh_f64, sinh_f32, |x| x.sinh();
+    /// cosh x.
+    cosh_f64, cosh_f32, |x| x.cosh();
+    /// arcsinh x.
+    // SAFETY: a pure libm function.
+    arcsinh_f64, arcsinh_f32, |x| unsafe { libm::asinh(x) };
+    /// arccosh x (NaN below 1).
+    // SAFETY: a pure libm function.
+    arccosh_f64, arccosh_f32, |x| unsafe { libm::acosh(x) };
+    /// arctanh x (±inf at ±1, NaN outside).
+    // SAFETY: a pure libm function.
+    arctanh_f64, arctanh_f32, |x| unsafe { libm::atanh(x) };
+);
+
 /// A transcendental function of the kernel IR that `vmath` computes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum Func {
@@ -228,38 +291,68 @@ pub(crate) enum Func {
     Sin,
     Cos,
     Tanh,
+    Expm1,
+    Log1p,
+    Log2,
+    Log10,
+    Exp2,
+    Cbrt,
+    Tan,
+    Arcsin,
+    Arccos,
+    Arctan,
+    Sinh,
+    Cosh,
+    Arcsinh,
+    Arccosh,
+    Arctanh,
 }
 
-impl Func {
-    pub(crate) fn of(op: ir::op::UnaryOp) -> Option<Func> {
-        use ir::op::UnaryOp::*;
-        Some(match op {
-            Exp => Func::Exp,
-            Log => Func::Log,
-            Sin => Func::Sin,
-            Cos => Func::Cos,
-            Tanh => Func::Tanh,
-            _ => return None,
-        })
-    }
+/// (function, op, float64 strip, float32 strip), one row per function.
+macro_rules! funcs {
+    ($($f:ident => $f64:path, $f32:path;)*) => {
+        impl Func {
+            pub(crate) fn of(op: ir::op::UnaryOp) -> Option<Func> {
+                Some(match op {
+                    $(ir::op::UnaryOp::$f => Func::$f,)*
+                    _ => return None,
+                })
+            }
 
-    pub(crate) fn f64(self) -> fn(&[f64], &mut [f64]) {
-        match self {
-            Func::Exp => exp_f64,
-            Func::Log => log_f64,
-            Func::Sin => sin_f64,
-            Func::Cos => cos_f64,
-            Func::Tanh => tanh_f64,
-        }
-    }
+            pub(crate) fn f64(self) -> fn(&[f64], &mut [f64]) {
+                match self {
+                    $(Func::$f => $f64,)*
+                }
+            }
 
-    pub(crate) fn f32(self) -> fn(&[f32], &mut [f32]) {
-        match self {
-            Func::Exp => exp_f32,
-            Func::Log => log_f32,
-            Func::Sin => sin_f32,
-            Func::Cos => cos_f32,
-            Func::Tanh => tanh_f32,
+            pub(crate) fn f32(self) -> fn(&[f32], &mut [f32]) {
+                match self {
+                    $(Func::$f => $f32,)*
+                }
+            }
         }
-    }
+    };
 }
+
+funcs!(
+    Exp => exp_f64, exp_f32;
+    Log => log_f64, log_f32;
+    Sin => sin_f64, sin_f32;
+    Cos => cos_f64, cos_f32;
+    Tanh => tanh_f64, tanh_f32;
+    Expm1 => expm1_f64, expm1_f32;
+    Log1p => log1p_f64, log1p_f32;
+    Log2 => log2_f64, log2_f32;
+    Log10 => log10_f64, log10_f32;
+    Exp2 => exp2_f64, exp2_f32;
+    Cbrt => cbrt_f64, cbrt_f32;
+    Tan => tan_f64, tan_f32;
+    Arcsin => arcsin_f64, arcsin_f32;
+    Arccos => arccos_f64, arccos_f32;
+    Arctan => arctan_f64, arctan_f32;
+    Sinh => sinh_f64, sinh_f32;
+    Cosh => cosh_f64, cosh_f32;
+    Arcsinh => arcsinh_f64, arcsinh_f32;
+    Arccosh => arccosh_f64, arccosh_f32;
+    Arctanh => arctanh_f64, arctanh_f32;
+);

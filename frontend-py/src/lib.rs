@@ -2,6 +2,7 @@
 //! delegates; semantics live in the runtime. Errors map to NumPy's exception types in one place,
 //! and Rust panics become RuntimeError instead of crossing into Python.
 
+mod data_dependent;
 mod errors;
 mod linalg_fft;
 
@@ -235,6 +236,14 @@ fn binary_op(name: &str) -> PyResult<BinaryOp> {
         "logical_and" => LogicalAnd,
         "logical_or" => LogicalOr,
         "logical_xor" => LogicalXor,
+        "fmod" => Fmod,
+        "arctan2" => Arctan2,
+        "hypot" => Hypot,
+        "copysign" => Copysign,
+        "logaddexp" => Logaddexp,
+        "logaddexp2" => Logaddexp2,
+        "left_shift" => Shl,
+        "right_shift" => Shr,
         _ => return Err(PyTypeError::new_err(format!("unknown binary op {name}"))),
     })
 }
@@ -252,6 +261,28 @@ fn unary_op(name: &str) -> PyResult<UnaryOp> {
         "tanh" => Tanh,
         "invert" => Invert,
         "logical_not" => LogicalNot,
+        "expm1" => Expm1,
+        "log1p" => Log1p,
+        "log2" => Log2,
+        "log10" => Log10,
+        "exp2" => Exp2,
+        "cbrt" => Cbrt,
+        "tan" => Tan,
+        "arcsin" => Arcsin,
+        "arccos" => Arccos,
+        "arctan" => Arctan,
+        "sinh" => Sinh,
+        "cosh" => Cosh,
+        "arcsinh" => Arcsinh,
+        "arccosh" => Arccosh,
+        "arctanh" => Arctanh,
+        "floor" => Floor,
+        "ceil" => Ceil,
+        "trunc" => Trunc,
+        "rint" => Rint,
+        "sign" => Sign,
+        "conjugate" => Conj,
+        "imag" => Imag,
         _ => return Err(PyTypeError::new_err(format!("unknown unary op {name}"))),
     })
 }
@@ -722,6 +753,18 @@ fn set_exchange_round_bytes(n: usize) {
     runtime::threads::set_exchange_round_bytes(n);
 }
 
+/// `starp.config(memory_limit=...)`: bytes the job's arrays may use (0: no limit).
+#[pyfunction]
+fn set_memory_limit(bytes: usize) {
+    runtime::memory::set_memory_limit(bytes);
+}
+
+/// Tests only: step `step` of the next plan fails on rank `rank` with a MemoryError.
+#[pyfunction]
+fn inject_failure(rank: usize, step: usize) {
+    runtime::executor::inject_failure(rank, step);
+}
+
 #[pyfunction]
 fn profile_start() {
     runtime::profile::start();
@@ -740,6 +783,8 @@ fn profile_stop() -> (Vec<(String, u64, f64, u64)>, (u64, u64, f64, u64)) {
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(profile_start, m)?)?;
+    m.add_function(wrap_pyfunction!(inject_failure, m)?)?;
+    m.add_function(wrap_pyfunction!(set_memory_limit, m)?)?;
     m.add_function(wrap_pyfunction!(profile_stop, m)?)?;
     m.add_function(wrap_pyfunction!(set_threads, m)?)?;
     m.add_function(wrap_pyfunction!(set_exchange_round_bytes, m)?)?;
@@ -751,5 +796,6 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Rng>()?;
     m.add_class::<HostBuffer>()?;
     linalg_fft::register(m)?;
+    data_dependent::register(m)?;
     Ok(())
 }

@@ -103,6 +103,27 @@ pub enum HostOp {
     /// A 1-d FFT of length `n` along `axis` (input truncated or zero-padded to `n`, or to
     /// `n / 2 + 1` for `RealInverse`), in the input's precision.
     Fft { kind: FftKind, axis: usize, n: usize, norm: FftNorm },
+    // ---- data-dependent selection and sorting (runtime/src/host/{select,sort}.rs) ----
+    /// Gather: output element i is the element at flat offset `idx[i]` (input 1, int64) of
+    /// input 0 read as one row-major array (fancy and boolean-mask reads, `take`).
+    Take,
+    /// Scatter: a copy of input 0 with the element at flat offset `idx[i]` (input 1, int64) set
+    /// to `values[i % len(values)]` (input 2), in order: the last write wins (`a[idx] = v`, `put`).
+    Put,
+    /// Stable sort along `axis` in NumPy's order (NaNs last, complex lexicographic): output 0
+    /// the sorted values, 1 the int64 permutation (`argsort`).
+    Sort { axis: usize, output: usize },
+    /// `searchsorted(a, v)`: input 0 the sorted 1-d `a`, input 1 `v` (same dtype); int64.
+    SearchSorted { right: bool },
+    /// `cumsum` (or `cumprod` when `prod`) along `axis`, in the input's dtype (integers wrap).
+    Cumulative { prod: bool, axis: usize },
+    /// `quantile(method='linear')` along `axis` at each of `q`, in NumPy's arithmetic: the
+    /// difference in the input's precision, the interpolation in the output's. Output shape
+    /// `(len(q),) + the other axes`; a lane holding a NaN gives NaN.
+    Quantile { axis: usize, q: Vec<f64> },
+    /// `median` along `axis`: the middle element, or the mean of the middle two, in the
+    /// input's dtype (the graph casts integers to float64); NaN when the lane holds one.
+    Median { axis: usize },
 }
 
 impl HostOp {
@@ -114,7 +135,8 @@ impl HostOp {
             | HostOp::Eigh { output, .. }
             | HostOp::Eig { output, .. }
             | HostOp::Svd { output, .. }
-            | HostOp::Lstsq { output, .. } => *output,
+            | HostOp::Lstsq { output, .. }
+            | HostOp::Sort { output, .. } => *output,
             _ => 0,
         }
     }
@@ -128,7 +150,8 @@ impl HostOp {
             | HostOp::Eigh { output, .. }
             | HostOp::Eig { output, .. }
             | HostOp::Svd { output, .. }
-            | HostOp::Lstsq { output, .. } => *output = 0,
+            | HostOp::Lstsq { output, .. }
+            | HostOp::Sort { output, .. } => *output = 0,
             _ => {}
         }
         g
@@ -151,13 +174,20 @@ impl HostOp {
             HostOp::Pinv { rcond } => format!("linalg.pinv(rcond={rcond:?})"),
             HostOp::MatrixRank { tol, rtol, .. } => format!("linalg.matrix_rank(tol={tol:?}, rtol={rtol:?})"),
             HostOp::Fft { kind, axis, n, norm } => format!("fft.{}(n={n}, axis={axis}, norm={})", kind.name(), norm.name()),
+            HostOp::Take => "take".into(),
+            HostOp::Put => "put".into(),
+            HostOp::Sort { axis, .. } => format!("sort(axis={axis})"),
+            HostOp::SearchSorted { right } => format!("searchsorted(side={})", if *right { "right" } else { "left" }),
+            HostOp::Cumulative { prod, axis } => format!("{}(axis={axis})", if *prod { "cumprod" } else { "cumsum" }),
+            HostOp::Quantile { axis, q } => format!("quantile(q={q:?}, axis={axis})"),
+            HostOp::Median { axis } => format!("median(axis={axis})"),
         }
     }
 
     /// Name with the output index when the function has several outputs.
     pub fn name(&self) -> String {
         match self {
-            HostOp::Det { .. } | HostOp::Qr { .. } | HostOp::Eigh { .. } | HostOp::Eig { .. } | HostOp::Svd { .. } | HostOp::Lstsq { .. } => {
+            HostOp::Det { .. } | HostOp::Qr { .. } | HostOp::Eigh { .. } | HostOp::Eig { .. } | HostOp::Svd { .. } | HostOp::Lstsq { .. } | HostOp::Sort { .. } => {
                 format!("{}[{}]", self.func_name(), self.output())
             }
             _ => self.func_name(),

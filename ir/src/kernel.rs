@@ -9,9 +9,19 @@
 //!
 //! A reduction kernel reduces the `reduced` axes of its domain in a fixed tree: the reduced
 //! coordinates are flattened row-major into `t in [0, R)`, leaf `k` covers
-//! `t in [k * LEAF, (k + 1) * LEAF)` and is accumulated in order; the runtime combines leaves
-//! pairwise. A call computes the partials of leaves `[leaf_lo, leaf_hi)` for the kept coordinates
-//! of its box, so the result does not depend on how leaves are split over ranks or threads.
+//! `t in [k * LEAF, (k + 1) * LEAF)`; the runtime combines leaves pairwise. Within a leaf the
+//! fold order is a function of the domain and the reduced axes alone (codegen's
+//! `interp::reduce` defines it; the JIT follows it bit for bit): the values are folded in t order
+//! into one accumulator, started by the leaf's first value, except that float and complex
+//! sum, prod, max and min, when they run along t ("mode T": the innermost axis of extent > 1 is
+//! reduced and at least 8 long, or the reduced axes give the longer inner loop), cut the leaf
+//! into runs along the innermost reduced axis of extent > 1 and fold each run of 8 values or more
+//! into 8 interleaved lanes (value `j` of the run into lane `j % 8`, each lane started by its
+//! first value), combined as `((l0 + l1) + (l2 + l3)) + ((l4 + l5) + (l6 + l7))` and folded into
+//! the accumulator as one value: NumPy's pairwise-sum block, shorter dependency chains and a
+//! smaller rounding error. A call computes the partials of leaves `[leaf_lo, leaf_hi)` for the
+//! kept coordinates of its box, so the result does not depend on how leaves or kept coordinates
+//! are split over ranks or threads, nor on the operands' layout.
 
 use crate::dtype::DType;
 use crate::op::{BinaryOp, RandomDist, ReduceOp, UnaryOp};

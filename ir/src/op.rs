@@ -19,6 +19,34 @@ pub enum UnaryOp {
     /// `~`: bitwise not, logical not for bool.
     Invert,
     LogicalNot,
+    // Float functions (integers and bool go to their float counterpart, as `Sqrt`).
+    Expm1,
+    Log1p,
+    Log2,
+    Log10,
+    Exp2,
+    Cbrt,
+    Tan,
+    Arcsin,
+    Arccos,
+    Arctan,
+    Sinh,
+    Cosh,
+    Arcsinh,
+    Arccosh,
+    Arctanh,
+    /// floor/ceil/trunc: the identity on integers and bool (NumPy 2.x keeps their dtype).
+    Floor,
+    Ceil,
+    Trunc,
+    /// Round half to even; integers and bool go to their float counterpart; complex per part.
+    Rint,
+    /// -1/0/1 (NaN for NaN); complex: z/|z| (NumPy 2).
+    Sign,
+    /// Complex conjugate (complex only; the runtime copies real arrays).
+    Conj,
+    /// Imaginary part of a complex (the runtime gives zeros for real arrays).
+    Imag,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -46,6 +74,16 @@ pub enum BinaryOp {
     LogicalAnd,
     LogicalOr,
     LogicalXor,
+    /// C's fmod: the sign of the dividend; integer `x fmod 0` is 0.
+    Fmod,
+    Arctan2,
+    Hypot,
+    Copysign,
+    Logaddexp,
+    Logaddexp2,
+    /// `<<`, `>>`: shifts of at least the bit width (or negative) give 0 (`>>` of a negative: -1).
+    Shl,
+    Shr,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -85,7 +123,39 @@ impl UnaryOp {
             Tanh => "tanh",
             Invert => "invert",
             LogicalNot => "logical_not",
+            Expm1 => "expm1",
+            Log1p => "log1p",
+            Log2 => "log2",
+            Log10 => "log10",
+            Exp2 => "exp2",
+            Cbrt => "cbrt",
+            Tan => "tan",
+            Arcsin => "arcsin",
+            Arccos => "arccos",
+            Arctan => "arctan",
+            Sinh => "sinh",
+            Cosh => "cosh",
+            Arcsinh => "arcsinh",
+            Arccosh => "arccosh",
+            Arctanh => "arctanh",
+            Floor => "floor",
+            Ceil => "ceil",
+            Trunc => "trunc",
+            Rint => "rint",
+            Sign => "sign",
+            Conj => "conjugate",
+            Imag => "imag",
         }
+    }
+
+    /// The float functions of one real argument (`Sqrt` aside): their integer and bool inputs
+    /// are computed in the float counterpart, complex inputs are not supported by starp yet.
+    pub fn is_float_function(self) -> bool {
+        use UnaryOp::*;
+        matches!(
+            self,
+            Expm1 | Log1p | Log2 | Log10 | Exp2 | Cbrt | Tan | Arcsin | Arccos | Arctan | Sinh | Cosh | Arcsinh | Arccosh | Arctanh
+        )
     }
 
     /// Result dtype for an input dtype, as NumPy's ufunc loops give it.
@@ -117,6 +187,53 @@ impl UnaryOp {
                 d
             }
             LogicalNot => DType::Bool,
+            _ if self.is_float_function() => {
+                if d.is_complex() {
+                    // NumPy has no complex cbrt at all; the others starp does not support yet.
+                    if self == Cbrt {
+                        bail!(Type, "ufunc 'cbrt' not supported for the input types, and the inputs could not be safely coerced to any supported types according to the casting rule ''safe''");
+                    }
+                    bail!(Type, "starp does not support the complex {} yet (ufunc '{}' of {})", self.name(), self.name(), d);
+                }
+                if d.is_float() {
+                    d
+                } else {
+                    d.float_counterpart()
+                }
+            }
+            Floor | Ceil | Trunc => {
+                ensure!(
+                    !d.is_complex(),
+                    Type,
+                    "ufunc '{}' not supported for the input types, and the inputs could not be safely coerced to any supported types according to the casting rule ''safe''",
+                    self.name()
+                );
+                d
+            }
+            Rint => {
+                if d.is_inexact() {
+                    d
+                } else {
+                    d.float_counterpart()
+                }
+            }
+            Sign => {
+                ensure!(
+                    d != DType::Bool,
+                    Type,
+                    "ufunc 'sign' did not contain a loop with signature matching types <class 'numpy.dtypes.BoolDType'> -> None"
+                );
+                d
+            }
+            Conj => {
+                ensure!(d.is_complex(), Type, "conjugate of {d}: only complex values have a kernel conjugate");
+                d
+            }
+            Imag => {
+                ensure!(d.is_complex(), Type, "imag of {d}: only complex values have a kernel imaginary part");
+                d.real_part()
+            }
+            _ => unreachable!("every op is matched"),
         })
     }
 }
@@ -146,6 +263,14 @@ impl BinaryOp {
             LogicalAnd => "logical_and",
             LogicalOr => "logical_or",
             LogicalXor => "logical_xor",
+            Fmod => "fmod",
+            Arctan2 => "arctan2",
+            Hypot => "hypot",
+            Copysign => "copysign",
+            Logaddexp => "logaddexp",
+            Logaddexp2 => "logaddexp2",
+            Shl => "left_shift",
+            Shr => "right_shift",
         }
     }
 
@@ -179,7 +304,7 @@ impl BinaryOp {
                 let d = if common.is_inexact() { common } else { DType::F64 };
                 (d, d)
             }
-            FloorDiv | Mod => {
+            FloorDiv | Mod | Fmod => {
                 if common.is_complex() {
                     return unsupported();
                 }
@@ -198,6 +323,20 @@ impl BinaryOp {
                 (common, common)
             }
             LogicalAnd | LogicalOr | LogicalXor => (DType::Bool, DType::Bool),
+            Arctan2 | Hypot | Copysign | Logaddexp | Logaddexp2 => {
+                if common.is_complex() {
+                    return unsupported();
+                }
+                let d = if common.is_float() { common } else { common.float_counterpart() };
+                (d, d)
+            }
+            Shl | Shr => {
+                if !(common.is_integer() || common == DType::Bool) {
+                    return unsupported();
+                }
+                let d = if common == DType::Bool { DType::I8 } else { common };
+                (d, d)
+            }
         })
     }
 }

@@ -7,8 +7,10 @@ pub mod kernel_builder;
 pub mod lower;
 pub mod merge_kernels;
 pub mod passes;
+pub mod permuted_exchange;
 pub mod plan;
 pub mod redistribute;
+pub mod reuse_inputs;
 
 pub use lower::lower_to_plan;
 pub use plan::{Plan, Step, ValueId};

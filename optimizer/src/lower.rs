@@ -14,6 +14,8 @@
 use crate::affine::{view_map, AffineMap};
 use crate::kernel_builder::build_kernel;
 use crate::merge_kernels::merge_sibling_kernels;
+use crate::permuted_exchange::fuse_permuting_copies;
+use crate::reuse_inputs::reuse_dying_inputs;
 use crate::passes::{self, Rewrite};
 use crate::plan::{coords_boxes, KernelInput, KernelStep, Plan, ReduceMode, ReducePlan, Step, Value, ValueId};
 use ir::kernel::LEAF;
@@ -37,14 +39,17 @@ pub struct Lowerer<'a> {
 /// it equal to another node: then it has that node's value (the executor gives each its own
 /// buffer).
 pub fn lower_to_plan(g: &Graph, roots: &[NodeId], ranks: usize, source_layout: &dyn Fn(BufferId) -> Layout) -> Result<Plan> {
-    let mut plan = lower_steps(g, roots, ranks, source_layout)?;
+    let (mut plan, dying) = lower_steps(g, roots, ranks, source_layout)?;
     merge_sibling_kernels(&mut plan);
+    fuse_permuting_copies(&mut plan, &dying);
+    reuse_dying_inputs(&mut plan, &dying);
     insert_frees(&mut plan);
     Ok(plan)
 }
 
-/// The plan's steps one per materialized node, before kernels merge and frees are placed.
-pub(crate) fn lower_steps(g: &Graph, roots: &[NodeId], ranks: usize, source_layout: &dyn Fn(BufferId) -> Layout) -> Result<Plan> {
+/// The plan's steps one per materialized node, before kernels merge and frees are placed; and
+/// the existing buffers it reads that nothing outside the plan holds (they die with it).
+pub(crate) fn lower_steps(g: &Graph, roots: &[NodeId], ranks: usize, source_layout: &dyn Fn(BufferId) -> Layout) -> Result<(Plan, BTreeSet<ValueId>)> {
     // A node that something outside this plan still references (a live handle's base, a lazy
     // node not computed now) is kept as a buffer: then nothing pending after the plan reads a
     // buffer the plan overwrote in place, and live arrays are not computed twice.
@@ -138,7 +143,13 @@ pub(crate) fn lower_steps(g: &Graph, roots: &[NodeId], ranks: usize, source_layo
         }
     }
     l.plan.outputs = outputs.iter().map(|&o| (o, l.value_of(sub.resolve(o)))).collect();
-    Ok(l.plan)
+    let dying = l
+        .values
+        .iter()
+        .filter(|(&n, &v)| l.plan.value(v).source.is_some() && !external(n) && !kept.contains(&n))
+        .map(|(_, &v)| v)
+        .collect();
+    Ok((l.plan, dying))
 }
 
 impl Lowerer<'_> {
@@ -175,7 +186,7 @@ impl Lowerer<'_> {
         }
         let shape = if flat { vec![ir::shape::numel(&val.shape)] } else { val.shape.clone() };
         let dst = self.new_value(Value { shape, dtype: val.dtype, layout: Layout { boxes: need }, source: None, node: None });
-        self.plan.steps.push(Step::Redistribute { src: v, dst });
+        self.plan.steps.push(Step::Redistribute { src: v, dst, map: None, consume: false });
         dst
     }
 
@@ -218,6 +229,7 @@ impl Lowerer<'_> {
             params: built.params,
             outputs: vec![out],
             reduce,
+            reuse: None,
         }));
         Ok(())
     }
@@ -447,7 +459,7 @@ mod tests {
             }
             let (ranks, sources) = (self.ranks, self.sources.clone());
             let layout = move |b: BufferId| Layout::block0(&sources[&b], ranks);
-            let mut p = lower_steps(&self.g, roots, self.ranks, &layout).unwrap();
+            let (mut p, _) = lower_steps(&self.g, roots, self.ranks, &layout).unwrap();
             if merge {
                 merge_sibling_kernels(&mut p);
             }
@@ -516,6 +528,72 @@ mod tests {
         let s = t.add(Op::Reduce { op: ReduceOp::Sum, axes: vec![0], keepdims: false }, vec![a], &[]);
         let p = t.plan_steps(&[x, w, s], true);
         assert_kernels(&p, 3);
+    }
+
+    #[test]
+    fn a_kernel_writes_over_an_input_that_dies_with_it() {
+        // x = x * 2 + 1 after the old x's handle is gone: the old buffer takes the result. A live
+        // input (pinned by a handle) and a shifted read are never overwritten.
+        let mut t = G::new(2);
+        let live = t.source(&[7]);
+        let old = t.source(&[7]);
+        let two = t.scalar(2.0);
+        let x2 = t.bin(BinaryOp::Mul, old, two);
+        let x = t.bin(BinaryOp::Add, x2, live);
+        t.g.release(old); // its handle is gone; only the kernel reads it
+        let p = t.plan(x);
+        assert_eq!(
+            p.to_string(),
+            "plan on 2 rank(s): 1 step(s), 1 kernel(s)\n\
+             \x20 v0: float64[7] boxes[0:4 | 4:7] <- buffer 1\n\
+             \x20 v1: float64[7] boxes[0:4 | 4:7] <- buffer 0\n\
+             \x20 0. kernel elementwise over [7] (5 instrs) reads [v0, v1] -> [v2] (over v0)\n\
+             \x20      v2: float64[7] boxes[0:4 | 4:7]\n"
+        );
+        let mut t = G::new(1);
+        let old = t.source(&[7]);
+        let shifted = t.add(Op::View(ViewSpec { shape: vec![6], offset: 1, strides: vec![1], readonly: false }), vec![old], &[6]);
+        let head = t.add(Op::View(ViewSpec { shape: vec![6], offset: 0, strides: vec![1], readonly: false }), vec![old], &[6]);
+        let d = t.bin(BinaryOp::Sub, shifted, head);
+        t.g.release(old);
+        let p = t.plan(d);
+        assert!(!p.to_string().contains("(over"), "{p}");
+    }
+
+    #[test]
+    fn a_transpose_copy_is_one_permuted_exchange_that_consumes_a_dying_source() {
+        // a = a.T.copy() on 2 ranks, the old a's handle gone: before, an exchange into column
+        // strips and a copying kernel; after, one exchange writing b's rows, releasing a.
+        let mut t = G::new(2);
+        let a = t.source(&[5, 3]);
+        let at = t.add(Op::View(ViewSpec { shape: vec![3, 5], offset: 0, strides: vec![1, 3], readonly: false }), vec![a], &[3, 5]);
+        t.g.release(a);
+        t.g.pin(at);
+        let (ranks, sources) = (t.ranks, t.sources.clone());
+        let layout = move |b: BufferId| Layout::block0(&sources[&b], ranks);
+        let (before, dying) = lower_steps(&t.g, &[at], 2, &layout).unwrap();
+        assert_eq!(
+            before.to_string(),
+            "plan on 2 rank(s): 2 step(s), 1 kernel(s)\n\
+             \x20 v0: float64[5, 3] boxes[0:3,0:3 | 3:5,0:3] <- buffer 0\n\
+             \x20 0. redistribute v0 -> v1: [5, 3] boxes[0:5,0:2 | 0:5,2:3], 56 bytes moved\n\
+             \x20 1. kernel elementwise over [3, 5] (1 instrs) reads [v1] -> [v2]\n\
+             \x20      v2: float64[3, 5] boxes[0:2,0:5 | 2:3,0:5]\n"
+        );
+        let after = lower_to_plan(&t.g, &[at], 2, &layout).unwrap();
+        assert!(dying.contains(&ValueId(0)));
+        assert_eq!(
+            after.to_string(),
+            "plan on 2 rank(s): 1 step(s), 0 kernel(s)\n\
+             \x20 v0: float64[5, 3] boxes[0:3,0:3 | 3:5,0:3] <- buffer 0\n\
+             \x20 0. redistribute permuted v0 -> v2: [3, 5] boxes[0:2,0:5 | 2:3,0:5], 56 bytes moved (releases v0 as it goes)\n"
+        );
+        // While a handle still holds a, the exchange must not release it.
+        let mut t = G::new(2);
+        let a = t.source(&[5, 3]);
+        let at = t.add(Op::View(ViewSpec { shape: vec![3, 5], offset: 0, strides: vec![1, 3], readonly: false }), vec![a], &[3, 5]);
+        let p = t.plan(at);
+        assert!(p.to_string().contains("redistribute permuted v0 -> v2") && !p.to_string().contains("releases"), "{p}");
     }
 
     /// Fails with the plan printed, like tinygrad's check_schedule.

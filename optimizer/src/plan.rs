@@ -64,13 +64,26 @@ pub struct KernelStep {
     pub params: Vec<Scalar>,
     pub outputs: Vec<ValueId>,
     pub reduce: Option<ReducePlan>,
+    /// The input whose buffer the (single) output overwrites, because the input dies here.
+    #[serde(default)]
+    pub reuse: Option<usize>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Step {
     /// Build `dst` (same dtype; shape either `src`'s or its flat length) from `src`, so that rank
-    /// r holds `dst.layout.boxes[r]`.
-    Redistribute { src: ValueId, dst: ValueId },
+    /// r holds `dst.layout.boxes[r]`. With `map`, `dst` has its own coordinates: its element `x`
+    /// is `src`'s element `map(x)` (a permuted copy such as a transpose, written straight into
+    /// the kernel output it replaced). `consume`: `src` dies here, so each round releases the part
+    /// of it already sent (a transpose of an array larger than half the memory fits).
+    Redistribute {
+        src: ValueId,
+        dst: ValueId,
+        #[serde(default)]
+        map: Option<AffineMap>,
+        #[serde(default)]
+        consume: bool,
+    },
     Kernel(KernelStep),
     /// `out` = `old` with the elements of `region` (a view of the base) set from `value` read
     /// through `value_map` (region coordinates -> value coordinates). `in_place` allows reusing
@@ -108,16 +121,27 @@ impl Plan {
         self.steps
             .iter()
             .filter_map(|s| match s {
-                Step::Redistribute { src, dst } => Some(self.redistribution_bytes(*src, *dst)),
+                Step::Redistribute { src, dst, map, .. } => Some(self.redistribution_bytes(*src, *dst, map.as_ref())),
                 _ => None,
             })
             .collect()
     }
 
-    pub fn redistribution_bytes(&self, src: ValueId, dst: ValueId) -> usize {
+    pub fn redistribution_bytes(&self, src: ValueId, dst: ValueId, map: Option<&AffineMap>) -> usize {
+        let (have, need) = self.exchange_boxes(src, dst, map);
+        bytes_moved(&plan_redistribution(&have, &need), self.value(src).dtype.itemsize())
+    }
+
+    /// What each rank holds of `src` and needs of it, in `src`'s coordinates (flat ones when
+    /// `dst` is the flat form of an n-d `src`).
+    pub fn exchange_boxes(&self, src: ValueId, dst: ValueId, map: Option<&AffineMap>) -> (Vec<IBox>, Vec<IBox>) {
         let (s, d) = (self.value(src), self.value(dst));
-        let have = coords_boxes(s, d.shape.len() == 1 && s.shape.len() != 1);
-        bytes_moved(&plan_redistribution(&have, &d.layout.boxes), s.dtype.itemsize())
+        let flat = map.is_none() && d.shape.len() == 1 && s.shape.len() != 1;
+        let need = match map {
+            None => d.layout.boxes.clone(),
+            Some(m) => d.layout.boxes.iter().map(|b| m.image(b)).collect(),
+        };
+        (coords_boxes(s, flat), need)
     }
 }
 
@@ -150,14 +174,19 @@ impl fmt::Display for Plan {
         }
         for (n, step) in self.steps.iter().enumerate() {
             match step {
-                Step::Redistribute { src, dst } => {
+                Step::Redistribute { src, dst, map, consume } => {
                     let d = self.value(*dst);
+                    let how = match map {
+                        Some(_) => " permuted",
+                        None => "",
+                    };
                     writeln!(
                         f,
-                        "  {n}. redistribute {src} -> {dst}: {} {}, {} bytes moved",
+                        "  {n}. redistribute{how} {src} -> {dst}: {} {}, {} bytes moved{}",
                         fmt_shape(&d.shape),
                         d.layout.describe(&d.shape),
-                        self.redistribution_bytes(*src, *dst)
+                        self.redistribution_bytes(*src, *dst, map.as_ref()),
+                        if *consume { format!(" (releases {src} as it goes)") } else { String::new() }
                     )?;
                 }
                 Step::Kernel(k) => {
@@ -167,9 +196,10 @@ impl fmt::Display for Plan {
                         Some(r) => format!("reduce({:?}, {} leaves)", r.mode, r.nleaves),
                         None => "elementwise".into(),
                     };
+                    let over = k.reuse.map(|q| format!(" (over {})", k.inputs[q].value)).unwrap_or_default();
                     writeln!(
                         f,
-                        "  {n}. kernel {what} over {} ({} instrs) reads [{}] -> [{}]",
+                        "  {n}. kernel {what} over {} ({} instrs) reads [{}] -> [{}]{over}",
                         fmt_shape(&k.domain),
                         k.kernel.body.len(),
                         ins.join(", "),

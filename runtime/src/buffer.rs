@@ -56,6 +56,46 @@ impl LocalBuf {
         });
     }
 
+    /// A zeroed buffer whose pages become resident only as they are written (no huge pages):
+    /// the destination of an exchange that releases its source as it goes.
+    pub fn zeroed_lazily(dtype: DType, len: usize) -> Result<LocalBuf> {
+        let bytes = len.checked_mul(dtype.itemsize()).ok_or_else(|| too_big(dtype, len))?;
+        let n = bytes.div_ceil(16);
+        if n == 0 {
+            return Ok(LocalBuf { dtype, len, words: Vec::new() });
+        }
+        let layout = std::alloc::Layout::array::<u128>(n).map_err(|_| too_big(dtype, len))?;
+        // SAFETY: as in `zeroed`.
+        let words = unsafe {
+            let p = std::alloc::alloc_zeroed(layout) as *mut u128;
+            if p.is_null() {
+                return Err(too_big(dtype, len));
+            }
+            Vec::from_raw_parts(p, n, n)
+        };
+        Ok(LocalBuf { dtype, len, words })
+    }
+
+    /// Gives the whole pages inside bytes `[lo, hi)` back to the OS; they read as zeros after.
+    /// For a buffer whose contents are dead (an exchange's consumed source).
+    pub fn release_bytes(&mut self, lo: usize, hi: usize) {
+        #[cfg(target_os = "linux")]
+        {
+            let page = 4096usize;
+            let n = self.words.len() * 16;
+            let base = self.words.as_mut_ptr() as usize;
+            let start = (base + lo.min(n)).next_multiple_of(page);
+            let end = (base + hi.min(n)) & !(page - 1);
+            if end > start {
+                // SAFETY: the range lies inside this buffer, which we own exclusively; MADV_DONTNEED
+                // on private anonymous memory makes it read as zeros, a valid u128 pattern.
+                unsafe { libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_DONTNEED) };
+            }
+        }
+        #[cfg(not(target_os = "linux"))]
+        let _ = (lo, hi);
+    }
+
     /// A buffer of no elements (allocates nothing).
     pub fn empty() -> LocalBuf {
         LocalBuf { dtype: DType::U8, len: 0, words: Vec::new() }
@@ -165,6 +205,96 @@ pub fn region_runs(region: &IBox, within: &IBox, itemsize: usize, mut f: impl Fn
         let off: i64 = (0..n).map(|k| (idx[k] - within[k].0) as i64 * st[k]).sum();
         f(off as usize * itemsize, run);
         // Odometer over all axes but the innermost.
+        let mut k = n - 1;
+        loop {
+            if k == 0 {
+                return;
+            }
+            k -= 1;
+            idx[k] += 1;
+            if idx[k] < region[k].1 {
+                break;
+            }
+            idx[k] = region[k].0;
+        }
+    }
+}
+
+/// Where elements go in a destination buffer: the element at source coordinate `s` lives at
+/// element `offset + Σ strides[k] * s[k]` of it.
+#[derive(Clone, Debug)]
+pub struct DstAddr {
+    pub offset: i64,
+    pub strides: Vec<i64>,
+}
+
+impl DstAddr {
+    /// A row-major buffer holding box `b` of the source's own coordinates.
+    pub fn row_major(b: &IBox) -> DstAddr {
+        let rs = ir::shape::row_major_strides(&box_shape(b));
+        DstAddr { offset: -(0..b.len()).map(|k| b[k].0 as i64 * rs[k]).sum::<i64>(), strides: rs }
+    }
+
+    /// A row-major buffer holding box `b` of destination coordinates, where destination element
+    /// `x` is source element `map(x)` and `map` permutes axes (plus an offset).
+    pub fn permuted(map: &optimizer::affine::AffineMap, b: &IBox) -> DstAddr {
+        let rs = ir::shape::row_major_strides(&box_shape(b));
+        let mut offset = 0;
+        let mut strides = vec![0; map.coef.len()];
+        for (k, row) in map.coef.iter().enumerate() {
+            let d = row.iter().position(|&c| c != 0).expect("a permutation row");
+            strides[k] = rs[d];
+            offset -= (map.offset[k] + b[d].0 as i64) * rs[d];
+        }
+        DstAddr { offset, strides }
+    }
+
+    fn at(&self, c: &[usize]) -> usize {
+        (self.offset + c.iter().zip(&self.strides).map(|(&x, &s)| x as i64 * s).sum::<i64>()) as usize
+    }
+
+    /// Writes `n` elements (`bytes`, contiguous) whose first has source coordinate `c` and the
+    /// rest follow along the source's last axis.
+    pub fn put(&self, dst: &mut [u8], c: &[usize], bytes: &[u8], itemsize: usize) {
+        let at = self.at(c) * itemsize;
+        let step = self.strides.last().copied().unwrap_or(1);
+        if step == 1 || bytes.len() == itemsize {
+            dst[at..at + bytes.len()].copy_from_slice(bytes);
+            return;
+        }
+        let step = step as usize * itemsize;
+        for (i, e) in bytes.chunks_exact(itemsize).enumerate() {
+            dst[at + i * step..at + i * step + itemsize].copy_from_slice(e);
+        }
+    }
+}
+
+/// Calls `f(src_byte_offset, elements, coords of the first)` for each run of `region` (global
+/// coordinates, row-major order) inside a buffer holding box `from`, clipped to the source bytes
+/// `[lo, hi)`: the part of a region that one round of an exchange moves.
+pub fn window_runs(region: &IBox, from: &IBox, itemsize: usize, lo: usize, hi: usize, mut f: impl FnMut(usize, usize, &[usize])) {
+    let n = region.len();
+    if region.iter().any(|(a, b)| a >= b) || lo >= hi {
+        return;
+    }
+    let st = ir::shape::row_major_strides(&box_shape(from));
+    let mut idx: Vec<usize> = region.iter().map(|r| r.0).collect();
+    if n == 0 {
+        if lo == 0 {
+            f(0, 1, &idx);
+        }
+        return;
+    }
+    let run = region[n - 1].1 - region[n - 1].0;
+    loop {
+        let off = (0..n).map(|k| (idx[k] - from[k].0) as i64 * st[k]).sum::<i64>() as usize * itemsize;
+        let (a, b) = (off.max(lo), (off + run * itemsize).min(hi));
+        if a < b {
+            let skip = (a - off) / itemsize;
+            let mut c = idx.clone();
+            c[n - 1] += skip;
+            f(a, (b - a) / itemsize, &c);
+        }
         let mut k = n - 1;
         loop {
             if k == 0 {

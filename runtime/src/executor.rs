@@ -1,12 +1,12 @@
 //! Runs a plan on one rank. Every rank runs the same steps in the same order; collectives happen
 //! only where the plan says, and every rank can tell from the plan alone whether a step needs one.
 
-use crate::buffer::{copy_region, pack_window, read_scalar, unpack_window, write_scalar, LocalBuf};
+use crate::buffer::{read_scalar, window_runs, write_scalar, DstAddr, LocalBuf};
 use crate::buffer_pool::BufferPool;
 use crate::comm::Comm;
 use crate::matmul::matmul_local;
-use ir::kernel::{Call, Operand};
-use ir::layout::{box_numel, box_shape, flat_range, local_strides, IBox};
+use ir::kernel::{Call, Instr, InstrOp, Kernel, Operand};
+use ir::layout::{box_numel, box_shape, contains, flat_range, local_strides, IBox};
 use ir::op::ReduceOp;
 use ir::shape::row_major_strides;
 use ir::{BufferId, Error, NodeId, Result, Scalar};
@@ -60,14 +60,83 @@ fn run_steps(
     let threads = crate::threads::threads_per_rank(store.local_ranks);
     let mut ex = Exec { plan, comm, me: comm.rank(), values, pool, threads, local_ranks: store.local_ranks };
     let me = ex.me;
-    for step in &plan.steps {
+    // A rank whose step failed keeps going only to the next collective, where every rank learns
+    // of the failure (the same error everywhere) before anyone blocks in the exchange itself.
+    let mut failed: Option<Error> = None;
+    for (i, step) in plan.steps.iter().enumerate() {
+        if comm.size() > 1 && has_collective(step) {
+            let (ok, msg) = match &failed {
+                None => (true, String::new()),
+                Some(e) => (false, e.encode()),
+            };
+            crate::comm::agree_status_via_allgather(comm, ok, &msg)?;
+        }
+        if failed.is_some() {
+            continue;
+        }
+        // A panic is this rank's failure like any other (unwinding past the next collective
+        // would leave the other ranks waiting in it).
+        let r = match injected_failure(me, i) {
+            Some(e) => Err(e),
+            None => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_step(&mut ex, plan, step, store))).unwrap_or_else(|p| {
+                let msg = p.downcast_ref::<String>().cloned().or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string())).unwrap_or_default();
+                Err(Error::Internal(format!("panic on rank {me} in step {i}: {msg}")))
+            }),
+        };
+        if let Err(e) = r {
+            failed = Some(e);
+        }
+    }
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    let mut out = Vec::new();
+    for (i, (node, v)) in plan.outputs.iter().enumerate() {
+        // Outputs the optimizer proved equal share a value: each gets its own buffer.
+        let later = plan.outputs[i + 1..].iter().any(|(_, w)| w == v);
+        let slot = &mut ex.values[v.0 as usize];
+        let arc = if later { slot.clone() } else { slot.take() }.ok_or_else(|| Error::Internal(format!("output {v} was never computed")))?;
+        out.push((*node, Arc::try_unwrap(arc).unwrap_or_else(|a| (*a).clone())));
+    }
+    Ok(out)
+}
+
+/// Steps that talk to other ranks: exchanges, and reductions whose ranks share leaves.
+fn has_collective(step: &Step) -> bool {
+    match step {
+        Step::Redistribute { .. } => true,
+        Step::Kernel(k) => matches!(k.reduce.as_ref().map(|r| &r.mode), Some(optimizer::plan::ReduceMode::Gather)),
+        _ => false,
+    }
+}
+
+static INJECTED: std::sync::Mutex<Option<(usize, usize)>> = std::sync::Mutex::new(None);
+
+/// Makes step `step` of the next plan fail on rank `rank` with a MemoryError, once: how tests
+/// show that a failure on one rank becomes the same exception on every rank, with none blocked.
+pub fn inject_failure(rank: usize, step: usize) {
+    *INJECTED.lock().unwrap_or_else(|e| e.into_inner()) = Some((rank, step));
+}
+
+fn injected_failure(rank: usize, step: usize) -> Option<Error> {
+    let mut g = INJECTED.lock().unwrap_or_else(|e| e.into_inner());
+    if *g == Some((rank, step)) {
+        *g = None;
+        return Some(Error::Memory(format!("injected failure on rank {rank} at step {step}")));
+    }
+    None
+}
+
+fn run_step(ex: &mut Exec<'_>, plan: &Plan, step: &Step, store: &mut RankStore) -> Result<()> {
+    let me = ex.me;
+    {
         match step {
-            Step::Redistribute { src, dst } => {
-                let bytes = plan.redistribution_bytes(*src, *dst) as u64;
+            Step::Redistribute { src, dst, map, consume } => {
+                let bytes = plan.redistribution_bytes(*src, *dst, map.as_ref()) as u64;
                 let shape = plan.value(*dst).shape.clone();
-                crate::profile::time(me, || format!("redistribute {shape:?}"), bytes, || ex.redistribute(*src, *dst))?
+                crate::profile::time(me, || format!("redistribute {shape:?}"), bytes, || ex.redistribute(*src, *dst, map.as_ref(), *consume, store))?
             }
-            Step::Kernel(k) => crate::profile::time(me, || crate::profile::kernel_label(k), 0, || ex.kernel(k))?,
+            Step::Kernel(k) => crate::profile::time(me, || crate::profile::kernel_label(k), 0, || ex.kernel(k, store))?,
             Step::Write { old, value, value_map, region, out, in_place } => {
                 ex.write(*old, *value, value_map, region, *out, *in_place, store)?
             }
@@ -85,15 +154,7 @@ fn run_steps(
             }
         }
     }
-    let mut out = Vec::new();
-    for (i, (node, v)) in plan.outputs.iter().enumerate() {
-        // Outputs the optimizer proved equal share a value: each gets its own buffer.
-        let later = plan.outputs[i + 1..].iter().any(|(_, w)| w == v);
-        let slot = &mut ex.values[v.0 as usize];
-        let arc = if later { slot.clone() } else { slot.take() }.ok_or_else(|| Error::Internal(format!("output {v} was never computed")))?;
-        out.push((*node, Arc::try_unwrap(arc).unwrap_or_else(|a| (*a).clone())));
-    }
-    Ok(out)
+    Ok(())
 }
 
 impl Exec<'_> {
@@ -160,67 +221,102 @@ impl Exec<'_> {
         Ok(())
     }
 
-    fn redistribute(&mut self, src: ValueId, dst: ValueId) -> Result<()> {
-        let (s, d) = (self.plan.value(src), self.plan.value(dst));
-        let flat = d.shape.len() == 1 && s.shape.len() != 1;
-        let have = coords_boxes(s, flat);
-        let need = &d.layout.boxes;
-        let transfers = plan_redistribution(&have, need);
-        let sbuf = self.get(src)?;
-        let mut out = self.pool.take(d.dtype, box_numel(&need[self.me]))?;
+    /// Rounds: round k moves, from every rank, the parts of its transfers that lie in bytes
+    /// `[k * W, (k + 1) * W)` of its source buffer (W = the exchange round size), local copies
+    /// included. Messages are therefore bounded by W, every rank derives the same round count from
+    /// the plan, and a consumed source can release each window once it has gone.
+    fn redistribute(&mut self, src: ValueId, dst: ValueId, map: Option<&AffineMap>, consume: bool, store: &mut RankStore) -> Result<()> {
+        let me = self.me;
+        let (have, need) = self.plan.exchange_boxes(src, dst, map);
+        let d = self.plan.value(dst);
         let isz = d.dtype.itemsize();
-        if transfers.iter().any(|t| t.src != t.dst) {
-            // Each (source, destination) pair is one byte stream of its regions in plan order;
-            // streams go in rounds of at most `round` bytes, so an exchange needs a bounded
-            // amount of memory beyond its source and destination. Every rank derives the same
-            // round count from the shared plan.
-            let p = self.comm.size();
-            let mut pair = vec![vec![0usize; p]; p];
-            for t in transfers.iter().filter(|t| t.src != t.dst) {
-                pair[t.src][t.dst] += box_numel(&t.region) * isz;
+        let transfers = plan_redistribution(&have, &need);
+        let sarc = if consume {
+            let a = self.values[src.0 as usize].take().ok_or_else(|| Error::Internal(format!("value {src} used before it was computed")))?;
+            if let Some(b) = self.plan.value(src).source {
+                store.buffers.remove(&b);
             }
-            let round = crate::threads::exchange_round_bytes().max(isz);
-            let longest = pair.iter().flatten().copied().max().unwrap_or(0);
-            let rounds = longest.div_ceil(round).max(1);
-            for k in 0..rounds {
-                let (lo, hi) = (k * round, (k + 1) * round);
+            a
+        } else {
+            self.get(src)?
+        };
+        // A source we hold alone can give back what it has sent.
+        let mut owned = if consume { Arc::try_unwrap(sarc) } else { Err(sarc) };
+        let dlen = box_numel(&d.layout.boxes[me]);
+        let mut out = if consume { LocalBuf::zeroed_lazily(d.dtype, dlen)? } else { self.pool.take(d.dtype, dlen)? };
+        let addr = match map {
+            None => DstAddr::row_major(&need[me]),
+            Some(m) => DstAddr::permuted(m, &d.layout.boxes[me]),
+        };
+        let page = 4096;
+        let p = self.comm.size();
+        let window = crate::memory::round_bytes(p).max(isz).next_multiple_of(isz * page);
+        let remote = transfers.iter().any(|t| t.src != t.dst);
+        let rounds = have.iter().map(|b| (box_numel(b) * isz).div_ceil(window)).max().unwrap_or(0).max(1);
+        for k in 0..rounds {
+            let (lo, hi) = (k * window, (k + 1) * window);
+            let sbytes = match &owned {
+                Ok(b) => b.bytes(),
+                Err(a) => a.bytes(),
+            };
+            for t in transfers.iter().filter(|t| t.src == me && t.dst == me) {
+                window_runs(&t.region, &have[me], isz, lo, hi, |so, n, c| addr.put(out.bytes_mut(), c, &sbytes[so..so + n * isz], isz));
+            }
+            if remote {
                 let mut send: Vec<Vec<u8>> = vec![Vec::new(); p];
-                let mut base = vec![0usize; p];
-                for t in transfers.iter().filter(|t| t.src == self.me && t.dst != self.me) {
-                    let n = box_numel(&t.region) * isz;
-                    if base[t.dst] < hi && base[t.dst] + n > lo {
-                        pack_window(sbuf.bytes(), &have[self.me], &t.region, isz, base[t.dst], lo, hi, &mut send[t.dst]);
-                    }
-                    base[t.dst] += n;
+                for t in transfers.iter().filter(|t| t.src == me && t.dst != me) {
+                    let buf = &mut send[t.dst];
+                    window_runs(&t.region, &have[me], isz, lo, hi, |so, n, _| buf.extend_from_slice(&sbytes[so..so + n * isz]));
                 }
                 let recv = self.comm.alltoallv(send)?;
-                let mut base = vec![0usize; p];
                 let mut used = vec![0usize; p];
-                for t in transfers.iter().filter(|t| t.dst == self.me && t.src != self.me) {
-                    let n = box_numel(&t.region) * isz;
-                    if base[t.src] < hi && base[t.src] + n > lo {
-                        let data = &recv[t.src][used[t.src]..];
-                        used[t.src] += unpack_window(data, out.bytes_mut(), &need[self.me], &t.region, isz, base[t.src], lo, hi);
+                for t in transfers.iter().filter(|t| t.dst == me && t.src != me) {
+                    let data = &recv[t.src];
+                    let u = &mut used[t.src];
+                    let mut bad = false;
+                    window_runs(&t.region, &have[t.src], isz, lo, hi, |_, n, c| match data.get(*u..*u + n * isz) {
+                        Some(bytes) => {
+                            addr.put(out.bytes_mut(), c, bytes, isz);
+                            *u += n * isz;
+                        }
+                        None => bad = true,
+                    });
+                    if bad {
+                        return Err(Error::Internal(format!("rank {} sent rank {me} fewer bytes than the plan says", t.src)));
                     }
-                    base[t.src] += n;
                 }
             }
-        }
-        for t in transfers.iter().filter(|t| t.src == self.me && t.dst == self.me) {
-            copy_region(sbuf.bytes(), &have[self.me], out.bytes_mut(), &need[self.me], &t.region, isz);
+            if let Ok(b) = &mut owned {
+                b.release_bytes(lo, hi);
+            }
         }
         self.values[dst.0 as usize] = Some(Arc::new(out));
         Ok(())
     }
 
-    fn kernel(&mut self, k: &KernelStep) -> Result<()> {
+    fn kernel(&mut self, k: &KernelStep, store: &mut RankStore) -> Result<()> {
         let me = self.me;
         let bx = &k.boxes[me];
+        // An input that dies here lends its buffer to the output (read and written element by
+        // element at the same place); the planner checked nothing reads it afterwards.
+        let mut reused: Option<(ValueId, Arc<LocalBuf>)> = None;
+        if let Some(q) = k.reuse {
+            let v = k.inputs[q].value;
+            let arc = self.values[v.0 as usize].take().ok_or_else(|| Error::Internal(format!("value {v} used before it was computed")))?;
+            if let Some(b) = self.plan.value(v).source {
+                store.buffers.remove(&b);
+            }
+            let own = Arc::try_unwrap(arc).unwrap_or_else(|a| (*a).clone());
+            reused = Some((v, Arc::new(own)));
+        }
         let mut ins = Vec::new();
-        let mut keep = Vec::new();
+        let mut keep: Vec<Arc<LocalBuf>> = Vec::new();
         for input in &k.inputs {
             let v = self.plan.value(input.value);
-            let buf = self.get(input.value)?;
+            let buf = match &reused {
+                Some((rv, b)) if *rv == input.value => b.clone(),
+                _ => self.get(input.value)?,
+            };
             let local = coords_boxes(v, input.map.flat)[me].clone();
             let (offset, strides) = input.map.operand(&local);
             ins.push(Operand { ptr: buf.as_ptr(), offset, strides });
@@ -230,7 +326,14 @@ impl Exec<'_> {
         let hi: Vec<usize> = bx.iter().map(|r| r.1).collect();
         let Some(red) = &k.reduce else {
             let mut outs = Vec::new();
-            for o in &k.outputs {
+            if let Some((_, b)) = reused {
+                // Only `b` and its clone in `keep` remain: drop the clone (the other inputs stay
+                // alive in `self.values`) and write through the pointer the inputs also read
+                // (each element is read before it is written).
+                keep.clear();
+                outs.push(Arc::try_unwrap(b).map_err(|_| Error::Internal("a reused buffer is still shared".into()))?);
+            }
+            for o in &k.outputs[outs.len()..] {
                 let v = self.plan.value(*o);
                 outs.push(self.pool.take(v.dtype, box_numel(&v.layout.boxes[me]))?);
             }
@@ -356,6 +459,41 @@ impl Exec<'_> {
         let isz = ov.dtype.itemsize();
         let rmap = view_map(region, &ov.shape);
         let pb = preimage(&rmap, region, owned, &ov.shape);
+        // When every element of the region box lands in this rank's rows, the write is a copy
+        // kernel: the value read through its map, stored through the region's strides (compiled
+        // once per dtype and rank count, split over threads).
+        if box_numel(&pb) > 0 && vv.dtype == ov.dtype && !rmap.flat && !value_map.flat && contains(owned, &rmap.image(&pb)) {
+            let copy = Kernel {
+                ndim: region.shape.len(),
+                inputs: vec![vv.dtype],
+                params: vec![],
+                body: vec![Instr { op: InstrOp::Load(0), dtype: ov.dtype }],
+                outputs: vec![0],
+                reduction: None,
+            };
+            let (voff, vst) = value_map.operand(vbox);
+            let ins = [Operand { ptr: vbuf.as_ptr(), offset: voff, strides: vst }];
+            let outs = [Operand {
+                ptr: buf.as_mut_ptr(),
+                offset: (region.offset - f0 as i64) as isize,
+                strides: region.strides.iter().map(|&s| s as isize).collect(),
+            }];
+            let call = Call {
+                domain: &region.shape,
+                lo: pb.iter().map(|r| r.0).collect(),
+                hi: pb.iter().map(|r| r.1).collect(),
+                inputs: &ins,
+                params: &[],
+                outputs: &outs,
+                leaves: (0, 0),
+                partials: None,
+            };
+            // SAFETY: the value operand addresses this rank's box of the value; the region box's
+            // targets lie in this rank's rows of `buf` (checked above), which we own.
+            unsafe { crate::threads::run_elementwise(&copy, &call, self.threads) };
+            self.values[out.0 as usize] = Some(Arc::new(buf));
+            return Ok(());
+        }
         if box_numel(&pb) > 0 {
             let mut idx: Vec<usize> = pb.iter().map(|r| r.0).collect();
             let dst = buf.bytes_mut();

@@ -8,6 +8,7 @@ pub mod comm;
 pub mod executor;
 pub mod host;
 pub mod matmul;
+pub mod memory;
 pub mod profile;
 #[cfg(feature = "mpi")] pub mod mpi_comm;
 pub mod rank_pool;

@@ -91,7 +91,8 @@ pub fn kernel_label(k: &optimizer::plan::KernelStep) -> String {
 
 /// With `STARP_DUMP=dir`: writes the plan and the Cranelift IR of each of its kernels.
 pub fn dump_plan(plan: &Plan) {
-    let Some(dir) = std::env::var_os("STARP_DUMP") else { return };
+    // An empty value (`STARP_DUMP= cmd`) is off, not the current directory.
+    let Some(dir) = std::env::var_os("STARP_DUMP").filter(|d| !d.is_empty()) else { return };
     let n = DUMPED.fetch_add(1, Ordering::Relaxed);
     let mut text = plan.to_string();
     for (i, s) in plan.steps.iter().enumerate() {

@@ -188,6 +188,9 @@ impl Session {
         }
         let plan = self.plan(&pending)?;
         crate::profile::dump_plan(&plan);
+        if crate::memory::memory_limit().is_some() {
+            crate::memory::check_plan(&plan, &self.held_outside(&plan))?;
+        }
         let outs = self.run(&plan)?;
         self.stats.plans += 1;
         self.stats.kernels += plan.kernel_count() as u64;
@@ -208,6 +211,21 @@ impl Session {
             self.free_buffers(freed);
         }
         Ok(())
+    }
+
+    /// Bytes each rank holds in buffers the plan does not read (they stay resident throughout).
+    fn held_outside(&self, plan: &Plan) -> Vec<usize> {
+        let read: std::collections::BTreeSet<BufferId> = plan.values.iter().filter_map(|v| v.source).collect();
+        let mut held = vec![0usize; self.ranks];
+        for (b, info) in &self.infos {
+            if read.contains(b) {
+                continue;
+            }
+            for (r, h) in held.iter_mut().enumerate() {
+                *h += ir::layout::box_numel(&info.layout.boxes[r]) * info.dtype.itemsize();
+            }
+        }
+        held
     }
 
     pub fn plan(&self, roots: &[NodeId]) -> Result<Plan> {
@@ -328,7 +346,7 @@ impl Session {
         let plan = Plan {
             ranks: self.ranks,
             values: vec![src, dst],
-            steps: vec![Step::Redistribute { src: ValueId(0), dst: ValueId(1) }],
+            steps: vec![Step::Redistribute { src: ValueId(0), dst: ValueId(1), map: None, consume: false }],
             outputs: vec![(node, ValueId(1))],
         };
         self.stats.bytes_moved += plan.exchange_bytes().iter().sum::<usize>() as u64;

@@ -68,3 +68,39 @@ def test_compute_of_a_temporary_twice_in_one_expression(ranks):
     a = np.arange(5.0)
     x = a + 1
     assert_same(x.compute() + (x * 1).compute(), 2 * (numpy.arange(5.0) + 1))
+
+
+def test_a_loop_that_rebinds_its_array_reuses_the_buffer_and_keeps_values(ranks):
+    x = np.arange(9.0)
+    n = numpy.arange(9.0)
+    for _ in range(20):
+        x = x * 2 + 1
+        x.persist()
+        n = n * 2 + 1
+    assert_same(x.compute(), n)
+
+
+def test_an_input_still_seen_through_a_view_is_not_overwritten(ranks):
+    x = np.arange(10.0) + 0
+    x.persist()
+    v = x[2:5]
+    w = x  # another name for the old array
+    x = x * 3
+    x.persist()
+    assert_same(v.compute(), numpy.arange(10.0)[2:5])
+    assert_same(w.compute(), numpy.arange(10.0))
+    assert_same(x.compute(), numpy.arange(10.0) * 3)
+
+
+def test_a_failure_on_one_rank_mid_plan_is_one_exception(ranks):
+    # In-process ranks: the failing rank tells the others at the next exchange.
+    from starp import _core
+
+    a = np.arange(31.0)
+    a.persist()
+    target = ranks - 1
+    _core.inject_failure(target, 0)
+    with pytest.raises(MemoryError, match=f"injected failure on rank {target} at step 0"):
+        (np.exp(a)[1:] - a[:-1]).sum().compute()
+    n = numpy.arange(31.0)
+    assert_same((np.exp(a)[1:] - a[:-1]).sum().compute(), (numpy.exp(n)[1:] - n[:-1]).sum())

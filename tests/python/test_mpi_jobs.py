@@ -129,3 +129,75 @@ def test_heat_example_is_identical_on_1_and_4_ranks(tmp_path):
         outs.append(ranks[0])
     assert outs[0] == outs[1]
     assert any("converged" in l for l in outs[0])
+
+
+@pytest.mark.parametrize("p", [2, 3, 4])
+def test_a_failure_on_one_rank_mid_plan_is_the_same_exception_everywhere(p, tmp_path):
+    # Rank 1 fails in the plan's first step (a kernel that only it would fail: an injected
+    # MemoryError, as a short allocation on one host would be); the later steps exchange data,
+    # so the other ranks would block there if they did not learn of it first.
+    out, took, ranks = run_job(p, """
+        import numpy, starp, starp.numpy as np
+        from starp import _core
+        s = starp.current_session()
+        a = np.arange(23.0).reshape(23, 1) * np.ones((1, 5))
+        a.persist()
+        _core.inject_failure(1, 0)
+        try:
+            (np.exp(a).T @ a).sum(axis=0).compute()
+        except MemoryError as e:
+            print(f"rank {s.rank} MemoryError: {e}")
+        r = (np.exp(a).T @ a).sum(axis=0).compute()
+        e = numpy.arange(23.0).reshape(23, 1) * numpy.ones((1, 5))
+        numpy.testing.assert_allclose(r, (numpy.exp(e).T @ e).sum(axis=0), rtol=1e-12)
+        print(f"rank {s.rank} recovered")
+    """, tmp_path, timeout=120)
+    assert out.returncode == 0, out.stderr
+    for r in range(p):
+        assert ranks[r] == [
+            f"rank {r} MemoryError: injected failure on rank 1 at step 0",
+            f"rank {r} recovered",
+        ], (r, ranks, out.stderr)
+
+
+def test_a_transpose_of_60_percent_of_the_memory_limit_stays_under_it_per_rank(tmp_path):
+    # 2 ranks, a 640 MB job limit (320 MB per rank), a 384 MB array: the transpose must release
+    # the source as it sends it. Peak RSS growth of each rank process is measured by the kernel.
+    out, took, ranks = run_job(2, """
+        import numpy, starp, starp.numpy as np
+        def rss(field):
+            for line in open("/proc/self/status"):
+                if line.startswith(field):
+                    return int(line.split()[1]) * 1024
+        s = starp.current_session()
+        limit = 640 << 20
+        n = int((0.6 * limit / 8) ** 0.5)
+        base = rss("VmRSS:")
+        starp.config(memory_limit=limit)
+        k = np.arange(n, dtype=np.float64)
+        a = k.reshape(n, 1) * n + k  # a[i, j] = i * n + j, one kernel writing it
+        a.persist()
+        try:
+            a.T.copy().persist()  # a stays alive: refused before running
+        except MemoryError:
+            print(f"rank {s.rank} refused")
+        a = a.T.copy()
+        a.persist()
+        grown = rss("VmHWM:") - base
+        share = limit // 2
+        print(f"rank {s.rank} grown {grown / 2**20:.0f} MiB of {share / 2**20:.0f} MiB: {'ok' if grown < share else 'OVER'}")
+        starp.config(memory_limit=0)
+        corner = a[:3, :4].compute()
+        i, j = numpy.meshgrid(numpy.arange(3), numpy.arange(4), indexing="ij")
+        assert numpy.array_equal(corner, j * n + i), corner
+        rows = a.sum(axis=1).compute()
+        k = numpy.arange(n, dtype=numpy.float64)
+        numpy.testing.assert_allclose(rows, n * (n - 1) / 2 * n + n * k, rtol=1e-12)
+        print(f"rank {s.rank} values ok")
+    """, tmp_path, timeout=300)
+    assert out.returncode == 0, out.stderr
+    for r in range(2):
+        lines = ranks[r]
+        assert lines[0] == f"rank {r} refused", lines
+        assert lines[1].endswith(": ok"), lines
+        assert lines[2] == f"rank {r} values ok", lines

@@ -228,6 +228,122 @@ pub(crate) fn cpow(a: C, b: C) -> C {
     (b * a.ln()).exp()
 }
 
+/// C's fmod on integers (the sign of the dividend); `x fmod 0` and `x fmod -1` are 0, NumPy 2's
+/// results (no trap for INT_MIN fmod -1).
+pub(crate) fn fmod_i(a: i64, b: i64) -> i64 {
+    match b {
+        0 | -1 => 0,
+        _ => a % b,
+    }
+}
+
+/// NumPy's `npy_lshift`: a shift by the bit width `bits` of the dtype or more (or by a negative
+/// amount, which is huge as an unsigned size) gives 0. The caller wraps to the dtype.
+pub(crate) fn shl_i(a: i64, b: i64, bits: u32) -> i64 {
+    if (b as u64) < bits as u64 {
+        a.wrapping_shl(b as u32)
+    } else {
+        0
+    }
+}
+
+/// NumPy's `npy_rshift` of signed values: out-of-range shifts give the sign (-1 or 0).
+pub(crate) fn shr_i(a: i64, b: i64, bits: u32) -> i64 {
+    if (b as u64) < bits as u64 {
+        a >> b
+    } else if a < 0 {
+        -1
+    } else {
+        0
+    }
+}
+
+pub(crate) fn shl_u(a: u64, b: u64, bits: u32) -> u64 {
+    if b < bits as u64 {
+        a << b
+    } else {
+        0
+    }
+}
+
+pub(crate) fn shr_u(a: u64, b: u64, bits: u32) -> u64 {
+    if b < bits as u64 {
+        a >> b
+    } else {
+        0
+    }
+}
+
+/// NumPy's `sign` of a real: 1, -1, 0 (+0.0 also for -0.0), NaN for NaN.
+pub(crate) fn sign_f(x: f64) -> f64 {
+    if x > 0.0 {
+        1.0
+    } else if x < 0.0 {
+        -1.0
+    } else if x == 0.0 {
+        0.0
+    } else {
+        x
+    }
+}
+
+/// NumPy 2's complex `sign`: z / |z| (|z| by hypot), 0 for 0, NaN for NaN parts, the direction
+/// of the infinite part when one part is infinite, NaN when both are. `f32`: complex64, whose
+/// |z| and quotients NumPy rounds to float32 (each rounding here is the float32 operation's).
+pub(crate) fn csign(z: C, f32: bool) -> C {
+    let r = |x: f64| if f32 { x as f32 as f64 } else { x };
+    let abs = r(z.re.hypot(z.im));
+    let nan = f64::NAN;
+    if abs.is_nan() {
+        C::new(nan, nan)
+    } else if abs.is_infinite() {
+        if z.re.is_infinite() {
+            if z.im.is_infinite() {
+                C::new(nan, nan)
+            } else {
+                C::new(if z.re > 0.0 { 1.0 } else { -1.0 }, 0.0)
+            }
+        } else {
+            C::new(0.0, if z.im > 0.0 { 1.0 } else { -1.0 })
+        }
+    } else if abs == 0.0 {
+        C::new(0.0, 0.0)
+    } else {
+        C::new(r(z.re / abs), r(z.im / abs))
+    }
+}
+
+/// NumPy's `npy_logaddexp`: log(e^x + e^y) without overflow; equal arguments (also equal
+/// infinities) give x + ln 2, NaN propagates.
+pub(crate) fn logaddexp(x: f64, y: f64) -> f64 {
+    if x == y {
+        return x + std::f64::consts::LN_2;
+    }
+    let t = x - y;
+    if t > 0.0 {
+        x + (-t).exp().ln_1p()
+    } else if t <= 0.0 {
+        y + t.exp().ln_1p()
+    } else {
+        t
+    }
+}
+
+/// NumPy's `npy_logaddexp2`: log2(2^x + 2^y).
+pub(crate) fn logaddexp2(x: f64, y: f64) -> f64 {
+    if x == y {
+        return x + 1.0;
+    }
+    let t = x - y;
+    if t > 0.0 {
+        x + std::f64::consts::LOG2_E * (-t).exp2().ln_1p()
+    } else if t <= 0.0 {
+        y + std::f64::consts::LOG2_E * t.exp2().ln_1p()
+    } else {
+        t
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -272,6 +388,29 @@ mod tests {
         // Python: 0.5 // 0.1 == 4.0 and 0.5 % 0.1 == 0.09999999999999998 (0.1 is a bit above 1/10).
         assert_eq!(floor_divide_f64(0.5, 0.1), 4.0);
         assert_eq!(remainder_f64(0.5, 0.1), 0.09999999999999998);
+    }
+
+    #[test]
+    fn shifts_fmod_sign_and_logaddexp_follow_numpy() {
+        assert_eq!((fmod_i(-7, 2), fmod_i(7, -2), fmod_i(5, 0), fmod_i(i64::MIN, -1)), (-1, 1, 0, 0));
+        assert_eq!(wrap_signed(shl_i(1, 7, 8), DType::I8), -128);
+        assert_eq!((shl_i(1, 8, 8), shl_i(3, -1, 64), shl_i(1, 63, 64)), (0, 0, i64::MIN));
+        assert_eq!((shr_i(-5, 8, 8), shr_i(5, 100, 8), shr_i(-128, -1, 8), shr_i(-5, 1, 8)), (-1, 0, -1, -3));
+        assert_eq!((shl_u(1, 64, 64), shr_u(u64::MAX, 63, 64), shr_u(3, 200, 8)), (0, 1, 0));
+        assert!(sign_f(-0.0).is_sign_positive() && sign_f(f64::NAN).is_nan());
+        assert_eq!((sign_f(-3.0), sign_f(f64::INFINITY)), (-1.0, 1.0));
+        let c = C::new;
+        assert_eq!(csign(c(3.0, 4.0), false), c(0.6, 0.8));
+        assert_eq!(csign(c(0.0, -0.0), false), c(0.0, 0.0));
+        assert_eq!(csign(c(f64::NEG_INFINITY, 2.0), false), c(-1.0, 0.0));
+        assert_eq!(csign(c(1.0, f64::INFINITY), true), c(0.0, 1.0));
+        assert!(cnan(csign(c(f64::INFINITY, f64::INFINITY), false)) && cnan(csign(c(f64::NAN, 0.0), false)));
+        assert_eq!(logaddexp(f64::INFINITY, f64::INFINITY), f64::INFINITY);
+        assert_eq!(logaddexp(f64::NEG_INFINITY, 0.0), 0.0);
+        assert!((logaddexp(0.0, 0.0) - std::f64::consts::LN_2).abs() < 1e-16);
+        assert!(logaddexp(f64::NAN, 1.0).is_nan());
+        assert_eq!(logaddexp2(3.0, 3.0), 4.0);
+        assert!((logaddexp2(1000.0, 0.0) - 1000.0).abs() < 1e-12);
     }
 
     #[test]

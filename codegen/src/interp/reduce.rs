@@ -1,6 +1,28 @@
 //! Reduction accumulators: the in-leaf fold and the pairwise combine the runtime applies to
 //! partials share one element function per (op, dtype), so splitting leaves over calls, ranks or
 //! threads cannot change a result.
+//!
+//! The fold order within a leaf is a function of the domain and the reduced axes only ([`order`]),
+//! never of the call's box, the operands' layout, the leaf split or the JIT's blocks; the JIT
+//! implements exactly the same order. A reduction runs in one of two modes:
+//!
+//! - **Mode T** (along t; one accumulator per kept point): the leaf's t range is cut into *runs*,
+//!   the t with the same `t / E`, where `E` (`Order::run`) is the extent of the innermost reduced
+//!   axis that is not 1. For float and complex sum, prod, max and min ([`by_lanes`]) a run of
+//!   `n >= 8` values folds into 8 interleaved lanes: value `j` of the run (0-based) goes to lane
+//!   `j % 8`, lane `l` starts from value `l` (no identity, so -0.0 and NaN behave as NumPy's) and
+//!   folds the later ones in order; the run's total is
+//!   `((l0 op l1) op (l2 op l3)) op ((l4 op l5) op (l6 op l7))`, and it is folded into the
+//!   accumulator as one value (it *is* the accumulator when the run starts the leaf). Runs of
+//!   fewer than 8 values (always the case when `E < 8`), and every other reduction (integers,
+//!   bools, argmin/argmax), fold value by value into the accumulator in t order. The leaf's first
+//!   value starts the accumulator.
+//! - **Mode K** (along the kept points; one accumulator per kept point, visited once per t): every
+//!   reduction folds value by value in t order, as above without lanes.
+//!
+//! Which mode a reduction runs in is part of the order, so it is chosen from the domain alone
+//! ([`order`]): mode T when the innermost axis is reduced and at least 8 long, or the reduced axes
+//! give the longer inner loop.
 
 use super::math::cnan;
 use super::values::{arith, malformed, ArithVisit, Col, Elem, PredVisit, C};
@@ -23,6 +45,61 @@ fn fold_op(op: ReduceOp) -> BinaryOp {
 
 pub(crate) fn is_arg(op: ReduceOp) -> bool {
     matches!(op, ReduceOp::ArgMin | ReduceOp::ArgMax)
+}
+
+/// Whether mode T folds runs of `op` over values of `dtype` by 8 interleaved lanes (see the
+/// module docs): float and complex sum, prod, max and min.
+pub(crate) fn by_lanes(op: ReduceOp, dtype: DType) -> bool {
+    matches!(op, ReduceOp::Sum | ReduceOp::Prod | ReduceOp::Max | ReduceOp::Min)
+        && matches!(dtype.kind(), Kind::Float | Kind::Complex)
+}
+
+/// Lanes of the interleaved fold.
+pub(crate) const LANES: usize = 8;
+
+/// The fold order of a reduction over a domain (see the module docs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Order {
+    /// Mode T (fold along t per kept point) or mode K (fold per kept point, t outermost).
+    pub(crate) along_t: bool,
+    /// Mode T's run length `E`: the extent of the innermost reduced axis of extent > 1, or 1.
+    pub(crate) run: usize,
+}
+
+/// The fold order of a reduction with axes `reduced` over `domain`: a function of these alone, so
+/// that every call, rank, thread and operand layout folds a leaf the same way.
+///
+/// The mode follows the inner loop each would run over a row-major layout (which is how the
+/// operands of a reduction usually come): mode T when the innermost axis of extent > 1 is reduced
+/// and has at least 8 elements (so a row-major layout is read row by row, and the runs fold by
+/// lanes); otherwise the innermost group of adjacent axes of extent > 1 that are all reduced (at
+/// most a leaf of them) against the innermost such group of kept axes, with a bias of 4 towards
+/// the kind of the innermost axis, usually the contiguous one.
+pub(crate) fn order(domain: &[usize], reduced: &[bool]) -> Order {
+    debug_assert_eq!(domain.len(), reduced.len());
+    // Axes of extent > 1, innermost first.
+    let axes: Vec<usize> = (0..domain.len().min(reduced.len())).rev().filter(|&a| domain[a] != 1).collect();
+    let run = axes.iter().find(|&&a| reduced[a]).map_or(1, |&a| domain[a]);
+    let group = |red: bool| -> usize {
+        let mut p = 1usize;
+        let mut inside = false;
+        for &a in &axes {
+            if reduced[a] == red {
+                p = p.saturating_mul(domain[a]);
+                inside = true;
+            } else if inside {
+                break;
+            }
+        }
+        p
+    };
+    let (len_t, len_k) = (group(true).min(ir::kernel::LEAF), group(false));
+    let along_t = if axes.first().is_some_and(|&a| reduced[a]) {
+        run >= LANES || len_t.saturating_mul(4) >= len_k
+    } else {
+        len_t >= len_k.saturating_mul(4)
+    };
+    Order { along_t, run }
 }
 
 /// "Candidate `b` (later in t) replaces the current winner `a`": strictly better only, so the
@@ -88,6 +165,8 @@ pub(crate) struct Acc {
     pub(crate) vals: Col,
     /// Winning t per entry (arg reductions only).
     pub(crate) ts: Vec<u64>,
+    /// The lanes of mode T's current run (`by_lanes` reductions).
+    lanes: Col,
 }
 
 impl Acc {
@@ -97,7 +176,17 @@ impl Acc {
             malformed(format_args!("{} reduces bool values, not {dtype}", op.name()));
         }
         let ts = if is_arg(op) { vec![0; len] } else { Vec::new() };
-        Acc { op, dtype, vals: Col::zeroed(dtype.kind(), len), ts }
+        let lanes = Col::zeroed(dtype.kind(), if by_lanes(op, dtype) { LANES } else { 0 });
+        Acc { op, dtype, vals: Col::zeroed(dtype.kind(), len), ts, lanes }
+    }
+
+    /// Mode T of a `by_lanes` reduction: folds `vals` (consecutive t from `t0`, within the leaf
+    /// `t_lo..t_hi`) into entry 0 by runs of `run` (see the module docs). Consecutive calls must
+    /// continue where the previous one stopped, from the leaf's start.
+    pub(crate) fn fold_runs(&mut self, vals: &Col, t0: usize, (t_lo, t_hi): (usize, usize), run: usize) {
+        debug_assert!(by_lanes(self.op, self.dtype) && run >= 1);
+        let v = Runs { acc: &mut self.vals, lanes: &mut self.lanes, vals, t0, t_lo, t_hi, run };
+        arith(fold_op(self.op), self.dtype, v)
     }
 
     /// Folds `vals` (consecutive t from `t0`) in order into entry `idx`; `init` starts the entry
@@ -138,6 +227,50 @@ impl ArithVisit for Seq<'_> {
             (false, _) => (*acc, vals),
         };
         *acc = rest.iter().fold(first, |x, &v| f(x, v));
+    }
+}
+
+struct Runs<'a> {
+    acc: &'a mut Col,
+    lanes: &'a mut Col,
+    vals: &'a Col,
+    t0: usize,
+    t_lo: usize,
+    t_hi: usize,
+    run: usize,
+}
+
+impl ArithVisit for Runs<'_> {
+    type Out = ();
+    fn visit<T: Elem>(self, f: impl Fn(T, T) -> T) {
+        let vals = T::slice(self.vals);
+        let acc = &mut T::slice_mut(self.acc)[0];
+        let lanes = T::slice_mut(self.lanes);
+        let end = self.t0 + vals.len();
+        let mut t = self.t0;
+        while t < end {
+            // The run containing t, and the part of it in this strip.
+            let q = t - t % self.run;
+            let (a, b) = (q.max(self.t_lo), (q + self.run).min(self.t_hi));
+            let stop = b.min(end);
+            let part = &vals[t - self.t0..stop - self.t0];
+            if b - a >= LANES {
+                for (p, &v) in (t - a..).zip(part) {
+                    let l = &mut lanes[p % LANES];
+                    *l = if p < LANES { v } else { f(*l, v) };
+                }
+                if stop == b {
+                    let l = &*lanes;
+                    let total = f(f(f(l[0], l[1]), f(l[2], l[3])), f(f(l[4], l[5]), f(l[6], l[7])));
+                    *acc = if a == self.t_lo { total } else { f(*acc, total) };
+                }
+            } else {
+                for (u, &v) in (t..).zip(part) {
+                    *acc = if u == self.t_lo { v } else { f(*acc, v) };
+                }
+            }
+            t = stop;
+        }
     }
 }
 

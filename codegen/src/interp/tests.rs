@@ -482,7 +482,8 @@ fn reduce_call(r: Red, input: &mut Buf) -> (Vec<Scalar>, Vec<u64>) {
 }
 
 /// The same partials by definition: per leaf, per kept point (row-major), fold in t order with
-/// `combine`/`combine_arg`.
+/// `combine`/`combine_arg`, except that mode T folds float runs of 8 or more values by 8 lanes
+/// (see `reduce`).
 fn naive_partials(r: Red, input: &Buf) -> (Vec<Scalar>, Vec<u64>) {
     let Red { op, d, dom, reduced, lo, hi, leaves } = r;
     let nd = dom.len();
@@ -513,18 +514,39 @@ fn naive_partials(r: Red, input: &Buf) -> (Vec<Scalar>, Vec<u64>) {
     let flat = |kp: &Vec<usize>, rp: &Vec<usize>| {
         (0..nd).fold(0, |acc, a| acc * dom[a] + if reduced[a] { rp[a] } else { kp[a] })
     };
+    let ord = reduce::order(dom, reduced);
+    let lanes = ord.along_t && reduce::by_lanes(op, d);
+    let f = |a: Scalar, b: Scalar| combine(op, d, a, b);
     let (mut vals, mut ts) = (vec![], vec![]);
     for leaf in leaves.0..leaves.1 {
-        let ts_range = leaf * LEAF..((leaf + 1) * LEAF).min(red.len());
+        let (t_lo, t_hi) = (leaf * LEAF, ((leaf + 1) * LEAF).min(red.len()));
         for kp in &kept {
             let mut acc: Option<(Scalar, u64)> = None;
-            for t in ts_range.clone() {
-                let v = input.get(flat(kp, &red[t]));
-                acc = Some(match acc {
-                    None => (v, t as u64),
-                    Some(a) if reduce::is_arg(op) => combine_arg(op, d, a, (v, t as u64)),
-                    Some((a, at)) => (combine(op, d, a, v), at),
-                });
+            let mut t = t_lo;
+            while t < t_hi {
+                // The run from t: up to the next multiple of the innermost reduced extent.
+                let end = if lanes { ((t / ord.run + 1) * ord.run).min(t_hi) } else { t_hi };
+                let run: Vec<Scalar> = (t..end).map(|u| input.get(flat(kp, &red[u]))).collect();
+                if lanes && run.len() >= 8 {
+                    let mut l: Vec<Scalar> = run[..8].to_vec();
+                    for (j, &v) in run.iter().enumerate().skip(8) {
+                        l[j % 8] = f(l[j % 8], v);
+                    }
+                    let total = f(f(f(l[0], l[1]), f(l[2], l[3])), f(f(l[4], l[5]), f(l[6], l[7])));
+                    acc = Some(match acc {
+                        None => (total, 0),
+                        Some((a, _)) => (f(a, total), 0),
+                    });
+                } else {
+                    for (u, v) in (t..).zip(run) {
+                        acc = Some(match acc {
+                            None => (v, u as u64),
+                            Some(a) if reduce::is_arg(op) => combine_arg(op, d, a, (v, u as u64)),
+                            Some((a, at)) => (f(a, v), at),
+                        });
+                    }
+                }
+                t = end;
             }
             let (v, t) = acc.unwrap();
             vals.push(v);

@@ -15,8 +15,8 @@ use num_complex::Complex64;
 use crate::vmath::Func;
 
 use super::math::{
-    cdiv, cle, clt, cmax, cmin, cpow, floor_div_i, floor_divide_f32, floor_divide_f64, fmax, fmin, mod_i, pow_i, pow_u,
-    remainder_f32, remainder_f64,
+    cdiv, cle, clt, cmax, cmin, cpow, csign, floor_div_i, floor_divide_f32, floor_divide_f64, fmax, fmin, fmod_i,
+    logaddexp, logaddexp2, mod_i, pow_i, pow_u, remainder_f32, remainder_f64, shl_i, shl_u, shr_i, shr_u, sign_f,
 };
 
 pub(crate) type C = Complex64;
@@ -260,6 +260,9 @@ pub(crate) fn arith<V: ArithVisit>(op: BinaryOp, d: DType, v: V) -> V::Out {
             BitAnd => v.visit(|a: i64, b: i64| a & b),
             BitOr => v.visit(|a: i64, b: i64| a | b),
             BitXor => v.visit(|a: i64, b: i64| a ^ b),
+            Fmod => v.visit(fmod_i),
+            Shl => v.visit(move |a: i64, b: i64| wrap_signed(shl_i(a, b, bits(d)), d)),
+            Shr => v.visit(move |a: i64, b: i64| shr_i(a, b, bits(d))),
             _ => unsupported(op, d),
         },
         Kind::UInt => match op {
@@ -275,6 +278,9 @@ pub(crate) fn arith<V: ArithVisit>(op: BinaryOp, d: DType, v: V) -> V::Out {
             BitAnd => v.visit(|a: u64, b: u64| a & b),
             BitOr => v.visit(|a: u64, b: u64| a | b),
             BitXor => v.visit(|a: u64, b: u64| a ^ b),
+            Fmod => v.visit(|a: u64, b: u64| a.checked_rem(b).unwrap_or(0)),
+            Shl => v.visit(move |a: u64, b: u64| wrap_unsigned(shl_u(a, b, bits(d)), d)),
+            Shr => v.visit(move |a: u64, b: u64| shr_u(a, b, bits(d))),
             _ => unsupported(op, d),
         },
         Kind::Float => match op {
@@ -291,6 +297,13 @@ pub(crate) fn arith<V: ArithVisit>(op: BinaryOp, d: DType, v: V) -> V::Out {
             Pow => v.visit(move |a: f64, b: f64| round_f(a.powf(b), d)),
             Max => v.visit(fmax),
             Min => v.visit(fmin),
+            // Exact (C's fmod), so the float64 operation is also float32's.
+            Fmod => v.visit(|a: f64, b: f64| a % b),
+            Arctan2 => v.visit(move |a: f64, b: f64| round_f(a.atan2(b), d)),
+            Hypot => v.visit(move |a: f64, b: f64| round_f(a.hypot(b), d)),
+            Copysign => v.visit(|a: f64, b: f64| a.copysign(b)),
+            Logaddexp => v.visit(move |a: f64, b: f64| round_f(logaddexp(a, b), d)),
+            Logaddexp2 => v.visit(move |a: f64, b: f64| round_f(logaddexp2(a, b), d)),
             _ => unsupported(op, d),
         },
         Kind::Complex => match op {
@@ -304,6 +317,12 @@ pub(crate) fn arith<V: ArithVisit>(op: BinaryOp, d: DType, v: V) -> V::Out {
             _ => unsupported(op, d),
         },
     }
+}
+
+/// The bit width of integer dtype `d` (shift amounts from it on give NumPy's saturated results).
+#[inline]
+pub(crate) fn bits(d: DType) -> u32 {
+    8 * d.itemsize() as u32
 }
 
 /// The predicate of a comparison at loop dtype `d`.
@@ -359,9 +378,26 @@ pub(crate) fn unary(op: UnaryOp, od: DType, a: &Col, out: &mut Col, scratch: &mu
         (Abs, Col::F(_)) => map1(a, out, |x: f64| x.abs()),
         // norm() is hypot, NumPy's npy_cabs: no overflow for large parts.
         (Abs, Col::C(_)) => map1(a, out, move |x: C| round_f(x.norm(), od)),
-        (Sqrt | Exp | Log | Sin | Cos | Tanh, Col::F(_)) => float_fn(op, od, a, out),
-        (Sqrt | Exp | Log | Sin | Cos | Tanh, Col::C(_)) => complex_fn(op, od, a, out),
-        (Sqrt | Exp | Log | Sin | Cos | Tanh, _) => {
+        (Floor | Ceil | Trunc, Col::B(_)) => map1(a, out, |x: bool| x),
+        (Floor | Ceil | Trunc, Col::I(_)) => map1(a, out, |x: i64| x),
+        (Floor | Ceil | Trunc, Col::U(_)) => map1(a, out, |x: u64| x),
+        // Exact: the float32 results of float32 values are the float64 ones.
+        (Floor, Col::F(_)) => map1(a, out, |x: f64| x.floor()),
+        (Ceil, Col::F(_)) => map1(a, out, |x: f64| x.ceil()),
+        (Trunc, Col::F(_)) => map1(a, out, |x: f64| x.trunc()),
+        (Rint, Col::F(_)) => map1(a, out, |x: f64| x.round_ties_even()),
+        (Rint, Col::C(_)) => map1(a, out, |x: C| C::new(x.re.round_ties_even(), x.im.round_ties_even())),
+        (Sign, Col::I(_)) => map1(a, out, |x: i64| x.signum()),
+        (Sign, Col::U(_)) => map1(a, out, |x: u64| x.min(1)),
+        (Sign, Col::F(_)) => map1(a, out, sign_f),
+        (Sign, Col::C(_)) => map1(a, out, move |x: C| csign(x, od == DType::C64)),
+        (Conj, Col::C(_)) => map1(a, out, |x: C| x.conj()),
+        (Imag, Col::C(_)) => map1(a, out, |x: C| x.im),
+        (Sqrt, Col::F(_)) => float_fn(op, od, a, out),
+        (Sqrt, Col::C(_)) => complex_fn(op, od, a, out),
+        (Exp | Log | Sin | Cos | Tanh, Col::C(_)) => complex_fn(op, od, a, out),
+        (_, Col::F(_)) if Func::of(op).is_some() => float_fn(op, od, a, out),
+        (_, Col::B(_) | Col::I(_) | Col::U(_)) if op == Sqrt || op == Rint || Func::of(op).is_some() => {
             match a {
                 Col::B(_) => map1(a, scratch, |x: bool| x as u8 as f64),
                 Col::I(_) => map1(a, scratch, |x: i64| x as f64),
@@ -380,6 +416,7 @@ pub(crate) fn unary(op: UnaryOp, od: DType, a: &Col, out: &mut Col, scratch: &mu
         (LogicalNot, Col::F(_)) => map1(a, out, |x: f64| x == 0.0),
         (LogicalNot, Col::C(_)) => map1(a, out, |x: C| x.re == 0.0 && x.im == 0.0),
         (Invert, _) => unsupported(op, od),
+        _ => unsupported(op, od),
     }
 }
 
@@ -390,6 +427,9 @@ fn float_fn(op: UnaryOp, od: DType, a: &Col, out: &mut Col) {
     let Some(f) = Func::of(op) else {
         match op {
             UnaryOp::Sqrt => map1(a, out, move |x: f64| round_f(x.sqrt(), od)),
+            // An integer converted to float64, rounded to float32 for a float32 result (exact:
+            // those come from integers of at most 16 bits).
+            UnaryOp::Rint => map1(a, out, move |x: f64| round_f(x, od).round_ties_even()),
             _ => unsupported(op, od),
         }
         return;

@@ -4,7 +4,8 @@
 //! bit-identical to the interpreter's.
 
 use crate::interp::math::{
-    cdiv, cmax, cmin, cpow, floor_divide_f32, floor_divide_f64, pow_i, pow_u, remainder_f32, remainder_f64,
+    cdiv, cmax, cmin, cpow, csign, floor_divide_f32, floor_divide_f64, logaddexp, logaddexp2, pow_i, pow_u,
+    remainder_f32, remainder_f64,
 };
 use crate::vmath::{self, Func};
 use ir::philox;
@@ -79,6 +80,55 @@ strip_fns!(
     vcos_f32_ => cos_f32: f32, vtanh_f32_ => tanh_f32: f32,
 );
 
+/// The strip call-outs of the functions added with issue 6 (the libm-backed ones and expm1 /
+/// log1p of `vmath`): their extern fns, names and registrations.
+macro_rules! more_strips {
+    ($($func:ident: $n64:ident => $f64:ident, $n32:ident => $f32:ident;)*) => {
+        $(
+            extern "C" fn $n64(x: *const f64, out: *mut f64, n: i64) {
+                strip(vmath::$f64, x, out, n)
+            }
+            extern "C" fn $n32(x: *const f32, out: *mut f32, n: i64) {
+                strip(vmath::$f32, x, out, n)
+            }
+        )*
+
+        fn more_strip_name(f: Func, f32: bool) -> &'static str {
+            match (f, f32) {
+                $(
+                    (Func::$func, false) => concat!("starp_", stringify!($n64)),
+                    (Func::$func, true) => concat!("starp_", stringify!($n32)),
+                )*
+                _ => unreachable!("the first five functions are named in strip_name"),
+            }
+        }
+
+        fn more_strips() -> Vec<Callout> {
+            vec![$(
+                Callout { name: concat!("starp_", stringify!($n64)), sig: Sig::Strip, ptr: $n64 as *const u8 },
+                Callout { name: concat!("starp_", stringify!($n32)), sig: Sig::Strip, ptr: $n32 as *const u8 },
+            )*]
+        }
+    };
+}
+more_strips!(
+    Expm1: vexpm1_f64_ => expm1_f64, vexpm1_f32_ => expm1_f32;
+    Log1p: vlog1p_f64_ => log1p_f64, vlog1p_f32_ => log1p_f32;
+    Log2: vlog2_f64_ => log2_f64, vlog2_f32_ => log2_f32;
+    Log10: vlog10_f64_ => log10_f64, vlog10_f32_ => log10_f32;
+    Exp2: vexp2_f64_ => exp2_f64, vexp2_f32_ => exp2_f32;
+    Cbrt: vcbrt_f64_ => cbrt_f64, vcbrt_f32_ => cbrt_f32;
+    Tan: vtan_f64_ => tan_f64, vtan_f32_ => tan_f32;
+    Arcsin: varcsin_f64_ => arcsin_f64, varcsin_f32_ => arcsin_f32;
+    Arccos: varccos_f64_ => arccos_f64, varccos_f32_ => arccos_f32;
+    Arctan: varctan_f64_ => arctan_f64, varctan_f32_ => arctan_f32;
+    Sinh: vsinh_f64_ => sinh_f64, vsinh_f32_ => sinh_f32;
+    Cosh: vcosh_f64_ => cosh_f64, vcosh_f32_ => cosh_f32;
+    Arcsinh: varcsinh_f64_ => arcsinh_f64, varcsinh_f32_ => arcsinh_f32;
+    Arccosh: varccosh_f64_ => arccosh_f64, varccosh_f32_ => arccosh_f32;
+    Arctanh: varctanh_f64_ => arctanh_f64, varctanh_f32_ => arctanh_f32;
+);
+
 /// The call-out name of the strip function of `f` (float32 or float64).
 pub(crate) fn strip_name(f: Func, f32: bool) -> &'static str {
     match (f, f32) {
@@ -92,6 +142,7 @@ pub(crate) fn strip_name(f: Func, f32: bool) -> &'static str {
         (Func::Sin, true) => "starp_vsin_f32_",
         (Func::Cos, true) => "starp_vcos_f32_",
         (Func::Tanh, true) => "starp_vtanh_f32_",
+        _ => more_strip_name(f, f32),
     }
 }
 extern "C" fn pow_(a: f64, b: f64) -> f64 {
@@ -99,6 +150,24 @@ extern "C" fn pow_(a: f64, b: f64) -> f64 {
 }
 extern "C" fn hypot_(a: f64, b: f64) -> f64 {
     C::new(a, b).norm()
+}
+extern "C" fn fmod_(a: f64, b: f64) -> f64 {
+    a % b
+}
+extern "C" fn atan2_(a: f64, b: f64) -> f64 {
+    a.atan2(b)
+}
+extern "C" fn logaddexp_(a: f64, b: f64) -> f64 {
+    logaddexp(a, b)
+}
+extern "C" fn logaddexp2_(a: f64, b: f64) -> f64 {
+    logaddexp2(a, b)
+}
+extern "C" fn csign_(re: f64, im: f64, out: *mut f64) {
+    put(out, csign(C::new(re, im), false))
+}
+extern "C" fn csign32_(re: f64, im: f64, out: *mut f64) {
+    put(out, csign(C::new(re, im), true))
 }
 extern "C" fn floor_divide_f64_(a: f64, b: f64) -> f64 {
     floor_divide_f64(a, b)
@@ -163,7 +232,16 @@ pub(crate) fn all() -> Vec<Callout> {
             Callout { name: concat!("starp_", stringify!($name)), sig: Sig::$sig, ptr: $name as *const u8 }
         };
     }
-    vec![
+    let mut v = vec![
+        c!(fmod_, F2),
+        c!(atan2_, F2),
+        c!(logaddexp_, F2),
+        c!(logaddexp2_, F2),
+        c!(csign_, C1),
+        c!(csign32_, C1),
+    ];
+    v.extend(more_strips());
+    v.extend([
         c!(vexp_f64_, Strip),
         c!(vlog_f64_, Strip),
         c!(vsin_f64_, Strip),
@@ -195,5 +273,6 @@ pub(crate) fn all() -> Vec<Callout> {
         c!(uniform01_, R3F),
         c!(normal_, R3F),
         c!(bounded_, R4I),
-    ]
+    ]);
+    v
 }

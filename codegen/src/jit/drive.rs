@@ -5,8 +5,12 @@
 //! instruction steps over the outer one exactly as over the whole inner one, so a contiguous
 //! array of any rank is one long inner loop. Merging keeps row-major order, which is also the
 //! order of the reduction index `t` and of the partials' kept box.
+//!
+//! A reduction's mode and runs come from the domain (`interp::reduce::order`), never from the
+//! collapsed axes or the box, so the blocks may be cut any way that starts each of them at a run
+//! boundary; see `reduction`.
 
-use super::plan::{is_arg, Plan, F_ACC, F_ACCT, F_INIT, F_M, F_MODE, F_N, F_T0, F_VEC};
+use super::plan::{is_arg, Plan, F_ACC, F_ACCT, F_ASTEP, F_INIT, F_M, F_MODE, F_N, F_RUN, F_T0, F_TSTEP, F_VEC};
 use ir::kernel::{Call, InstrOp, Kernel, LEAF};
 use ir::scalar::Scalar;
 
@@ -263,54 +267,130 @@ unsafe fn reduction(
     let mut kax = collapse(&kept_axes, |d| call.hi[d] - call.lo[d], &vecs.st);
     let mut rax = collapse(&red_axes, |d| call.domain[d], &vecs.st);
     let kin = kax.pop().unwrap_or_else(|| unit(nv));
-    let rin_ext = rax.last().map_or(1, |a| a.ext);
     if rax.is_empty() {
         rax.push(unit(nv));
     }
     let rin = rax.last().expect("non-empty").clone();
-    // Fold along t (one accumulator per kept point) or along the kept row (one per t), whichever
-    // has the longer inner loop; the last domain axis, usually the contiguous one, gets a bias.
-    let (len_t, len_k) = (rin_ext.min(LEAF), kin.ext);
-    let along_t = if nd > 0 && reduced[nd - 1] { 4 * len_t >= len_k } else { len_t >= 4 * len_k };
+    // Fold along t (mode T: one accumulator per kept point) or along the kept row (mode K: one
+    // per t) as the domain's fold order says (the interpreter's, see `interp::reduce`). Every
+    // outer step of a mode-T block starts at a leaf's start or where the innermost collapsed
+    // reduced axis wraps; the latter is a multiple of the run length E (that axis's extent is E
+    // times the extents of the reduced axes merged into it), so it covers a whole number of runs
+    // and the kernel finds the runs' boundaries from its first t and E.
+    let ord = crate::interp::order(call.domain, reduced);
+    let along_t = ord.along_t;
+    let vd = k.body[r.value as usize].dtype;
+    let lanes = along_t && crate::interp::by_lanes(r.op, vd) && ord.run >= 8;
     frame[F_MODE] = (!along_t) as i64;
-    frame[F_VEC] = (plan.simd && !along_t && (0..vecs.nops).all(|v| kin.st[v] == 1)) as i64;
+    frame[F_RUN] = if lanes { ord.run as i64 } else { 0 };
+    let (vec_ok, vin) = if along_t { (lanes && vd.is_float(), &rin) } else { (true, &kin) };
+    frame[F_VEC] = (plan.simd && vec_ok && (0..vecs.nops).all(|v| vin.st[v] == 1)) as i64;
     let pv = pv as i64;
     let pt = pt.map_or(0, |p| p as i64);
+    // One block: the run of `run` reduced steps from t (at reduced offsets `roff`), for `rows`
+    // kept points from the kept offsets `koff` whose partials start at entry `e` of the leaf.
+    let block = |frame: &mut [i64],
+                 t: usize,
+                 run: usize,
+                 init: bool,
+                 koff: &dyn Fn(usize) -> i64,
+                 roff: &[i64],
+                 rows: usize,
+                 e: usize| {
+        let (m, n, outer, inner) = if along_t { (rows, run, &kin, &rin) } else { (run, rows, &rin, &kin) };
+        frame[F_M] = m as i64;
+        frame[F_N] = n as i64;
+        frame[F_INIT] = init as i64;
+        frame[F_T0] = t as i64;
+        frame[F_ASTEP] = 1;
+        frame[F_TSTEP] = 0;
+        vecs.set(frame, |v| koff(v).wrapping_add(roff[v]), outer, inner);
+        let e = e as i64;
+        frame[F_ACC] = pv.wrapping_add(e.wrapping_mul(isz));
+        frame[F_ACCT] = if arg { pt.wrapping_add(e.wrapping_mul(8)) } else { 0 };
+        // SAFETY: the block's elements and partials are within what the caller guarantees
+        // valid.
+        unsafe { f(frame.as_ptr()) };
+    };
+    // The runs of a leaf: (t, run, reduced offsets).
     let mut rodo = Odo::new(&rax);
-    for leaf in leaf_lo..leaf_hi {
+    let mut runs = |leaf: usize, out: &mut Vec<(usize, usize, Vec<i64>)>| {
+        out.clear();
         let (t_lo, t_hi) = (leaf * LEAF, ((leaf + 1) * LEAF).min(rn));
         if t_lo >= t_hi {
-            continue;
+            return;
         }
-        let pbase = (leaf - leaf_lo) * kn;
         rodo.seek(t_lo);
         let mut t = t_lo;
         while t < t_hi {
             let last = rodo.idx.len() - 1;
             let run = (t_hi - t).min(rin.ext - rodo.idx[last]);
-            let roff: Vec<i64> = (0..nv).map(|v| rodo.offset(v)).collect();
-            let (m, n, outer, inner) = if along_t { (kin.ext, run, &kin, &rin) } else { (run, kin.ext, &rin, &kin) };
-            frame[F_M] = m as i64;
-            frame[F_N] = n as i64;
-            frame[F_INIT] = (t == t_lo) as i64;
-            frame[F_T0] = t as i64;
-            let mut kodo = Odo::new(&kax);
-            let mut kpos = 0usize;
-            loop {
-                vecs.set(frame, |v| kodo.offset(v).wrapping_add(roff[v]), outer, inner);
-                let e = (pbase + kpos) as i64;
-                frame[F_ACC] = pv.wrapping_add(e.wrapping_mul(isz));
-                frame[F_ACCT] = if arg { pt.wrapping_add(e.wrapping_mul(8)) } else { 0 };
-                // SAFETY: the block's elements and partials are within what the caller
-                // guarantees valid.
-                unsafe { f(frame.as_ptr()) };
-                kpos += kin.ext;
-                if !kodo.advance(1) {
-                    break;
-                }
-            }
+            out.push((t, run, (0..nv).map(|v| rodo.offset(v)).collect()));
             t += run;
             rodo.advance(run);
+        }
+    };
+    let mut leaf_runs = Vec::new();
+    let mut kodo = Odo::new(&kax);
+    // With several leaves per kept point and long runs, mode T goes kept point by kept point
+    // through all the leaves, so that each kept point's reduced values are read as one stream,
+    // as a row-major layout stores them, rather than a leaf's worth of every kept point at a
+    // time (3x slower for the row sums of a large matrix). When the reduced axes collapse into
+    // one, a kept point's full leaves are one block, a leaf per outer step.
+    if along_t && rn > LEAF && rin.ext >= 256 {
+        let full_hi = leaf_hi.min(rn / LEAF);
+        let mut kpos = 0usize;
+        loop {
+            for r0 in 0..kin.ext {
+                let koff = |v: usize| kodo.offset(v).wrapping_add(kin.st[v].wrapping_mul(r0 as i64));
+                let mut leaf = leaf_lo;
+                if rax.len() == 1 && full_hi > leaf_lo + 1 {
+                    let nl = full_hi - leaf_lo;
+                    let outer = Axis { ext: nl, st: rin.st.iter().map(|&s| s.wrapping_mul(LEAF as i64)).collect() };
+                    let t0 = leaf_lo * LEAF;
+                    frame[F_M] = nl as i64;
+                    frame[F_N] = LEAF as i64;
+                    frame[F_INIT] = 1;
+                    frame[F_T0] = t0 as i64;
+                    frame[F_ASTEP] = kn as i64;
+                    frame[F_TSTEP] = LEAF as i64;
+                    vecs.set(frame, |v| koff(v).wrapping_add(rin.st[v].wrapping_mul(t0 as i64)), &outer, &rin);
+                    let e = (kpos + r0) as i64;
+                    frame[F_ACC] = pv.wrapping_add(e.wrapping_mul(isz));
+                    frame[F_ACCT] = if arg { pt.wrapping_add(e.wrapping_mul(8)) } else { 0 };
+                    // SAFETY: full leaves of one kept point, within what the caller guarantees
+                    // valid.
+                    unsafe { f(frame.as_ptr()) };
+                    leaf = full_hi;
+                }
+                for leaf in leaf..leaf_hi {
+                    runs(leaf, &mut leaf_runs);
+                    let pbase = (leaf - leaf_lo) * kn;
+                    for (q, (t, run, roff)) in leaf_runs.iter().enumerate() {
+                        block(frame, *t, *run, q == 0, &koff, roff, 1, pbase + kpos + r0);
+                    }
+                }
+            }
+            kpos += kin.ext;
+            if !kodo.advance(1) {
+                break;
+            }
+        }
+    } else {
+        for leaf in leaf_lo..leaf_hi {
+            runs(leaf, &mut leaf_runs);
+            let pbase = (leaf - leaf_lo) * kn;
+            for (q, (t, run, roff)) in leaf_runs.iter().enumerate() {
+                kodo.seek(0);
+                let mut kpos = 0usize;
+                loop {
+                    block(frame, *t, *run, q == 0, &|v| kodo.offset(v), roff, kin.ext, pbase + kpos);
+                    kpos += kin.ext;
+                    if !kodo.advance(1) {
+                        break;
+                    }
+                }
+            }
         }
     }
     true

@@ -3,11 +3,24 @@
 //! The function takes a pointer to the call frame (see `plan`) and runs a 2-d block of the
 //! kernel's domain: `m` outer by `n` inner steps, every operand at `base + i * outer + j * inner`
 //! bytes and every Linear value at `base + i * outer + j * inner`. The Rust driver (`drive`)
-//! splits a call's box into such blocks. Reductions come in two orientations chosen at run time:
-//! mode 0 folds along the inner steps into one accumulator per outer step (`t = t0 + j`),
-//! mode 1 folds the outer steps into one accumulator per inner step (`t = t0 + i`), the
-//! accumulators being the call's partials. `init` says the block starts its leaf: the first
-//! element then starts the fold instead of the stored partial.
+//! splits a call's box into such blocks. Reductions come in the two modes of the fold order
+//! (`interp::reduce`, which the JIT follows bit for bit), chosen at run time:
+//!
+//! - mode 0 ("T") folds along the inner steps into one accumulator per outer step, kept in
+//!   registers: outer step `i` accumulates into entry `i * astep` of the partials, at
+//!   `t = t0 + i * tstep + j` (a block of kept points: astep 1, tstep 0; or a block of one kept
+//!   point's leaves: astep the kept box's size, tstep LEAF). Float and complex sum, prod, max and
+//!   min run the inner loop run by run (runs end where t is a multiple of E = `F_RUN`, E >= 8;
+//!   E = 0 means no run needs lanes): a run of 8 values or more folds value `j` into lane
+//!   `j % 8` (see `lanes`; the vector loop folds groups of 8 into 4 f64x2 or 2 f32x4
+//!   accumulators), then folds its total ((l0 op l1) op (l2 op l3)) op ((l4 op l5) op (l6 op l7))
+//!   into the accumulator; shorter runs, and every other reduction, fold value by value in t
+//!   order.
+//! - mode 1 ("K") folds the outer steps into one accumulator per inner step (`t = t0 + i`),
+//!   the accumulators being the call's partials, value by value in t order.
+//!
+//! `init` says the block (every outer step of it, in mode T) starts its leaf: the first value, or
+//! run total, then starts the fold instead of the stored partial.
 //!
 //! Values follow the interpreter's representation: every integer lives in an i64 (wrapped to
 //! its dtype after each operation), bools in an i8 that is 0 or 1, float32 in an f32 (its + - * /
@@ -21,7 +34,10 @@
 //! at a time.
 
 use super::callouts::Sig;
-use super::plan::{self, is_arg, is_comparison, Plan, F_ACC, F_ACCT, F_INIT, F_M, F_MODE, F_N, F_T0, F_VEC};
+use super::lanes::Lanes;
+use super::plan::{
+    self, is_arg, is_comparison, Plan, F_ACC, F_ACCT, F_ASTEP, F_INIT, F_M, F_MODE, F_N, F_RUN, F_T0, F_TSTEP, F_VEC,
+};
 use super::strips::{self, Strips};
 use super::vector;
 use crate::vmath::Func;
@@ -367,7 +383,7 @@ impl<'a, 'b> Em<'a, 'b> {
                 let r = self.b.ins().sqrt(x);
                 V::S(self.from_f64(od, r))
             }
-            (Exp | Log | Sin | Cos | Tanh, _) => {
+            (_, Kind::Bool | Kind::Int | Kind::UInt | Kind::Float) if Func::of(op).is_some() => {
                 let x = self.float_arg(da, od, a);
                 let f = Func::of(op).expect("a strip function");
                 V::S(self.strip_one(f, od, x))
@@ -391,8 +407,87 @@ impl<'a, 'b> Em<'a, 'b> {
                 let i = self.b.ins().fcmp(FloatCC::Equal, im, z);
                 V::S(self.b.ins().band(r, i))
             }
+            (Floor | Ceil | Trunc, Kind::Bool | Kind::Int | Kind::UInt) => a,
+            (Floor, Kind::Float) => V::S(self.b.ins().floor(a.s())),
+            (Ceil, Kind::Float) => V::S(self.b.ins().ceil(a.s())),
+            (Trunc, Kind::Float) => V::S(self.b.ins().trunc(a.s())),
+            (Rint, Kind::Complex) => {
+                let (re, im) = a.c();
+                V::C(self.b.ins().nearest(re), self.b.ins().nearest(im))
+            }
+            (Rint, _) => {
+                let x = self.float_arg(da, od, a);
+                V::S(self.b.ins().nearest(x))
+            }
+            (Sign, Kind::Int) => {
+                let m1 = self.iconst(-1);
+                let one = self.iconst(1);
+                let x = self.b.ins().smax(a.s(), m1);
+                V::S(self.b.ins().smin(x, one))
+            }
+            (Sign, Kind::UInt) => {
+                let one = self.iconst(1);
+                V::S(self.b.ins().umin(a.s(), one))
+            }
+            (Sign, Kind::Float) => {
+                // x > 0 ? 1 : x < 0 ? -1 : x == 0 ? 0 : x (NaN).
+                let x = a.s();
+                let t = ty(da);
+                let (z, one, m1) = (self.fconst(t, 0.0), self.fconst(t, 1.0), self.fconst(t, -1.0));
+                let gt = self.b.ins().fcmp(FloatCC::GreaterThan, x, z);
+                let lt = self.b.ins().fcmp(FloatCC::LessThan, x, z);
+                let eq = self.b.ins().fcmp(FloatCC::Equal, x, z);
+                let r = self.b.ins().select(eq, z, x);
+                let r = self.b.ins().select(lt, m1, r);
+                V::S(self.b.ins().select(gt, one, r))
+            }
+            (Sign, Kind::Complex) => {
+                let (re, im) = a.c();
+                let name = if od == DType::C64 { "starp_csign32_" } else { "starp_csign_" };
+                let (r, i) = self.call_c(name, &[re, im]);
+                V::C(r, i)
+            }
+            (Conj, Kind::Complex) => {
+                let (re, im) = a.c();
+                V::C(re, self.b.ins().fneg(im))
+            }
+            (Imag, Kind::Complex) => {
+                let (_, im) = a.c();
+                V::S(self.from_f64(od, im))
+            }
             (Invert, _) => unreachable!("rejected by the plan"),
+            _ => unreachable!("rejected by the plan"),
         }
+    }
+
+    /// `<<` / `>>` at integer dtype `d` (`math::shl_i` and friends): shifts of at least the
+    /// width (or negative, as unsigned) give 0, or the sign for `>>` of a signed value.
+    fn shift(&mut self, left: bool, d: DType, x: Value, y: Value) -> Value {
+        let bits = 8 * d.itemsize() as i64;
+        let ok = self.b.ins().icmp_imm_u(IntCC::UnsignedLessThan, y, bits);
+        let signed = d.kind() == Kind::Int;
+        let r = if left {
+            let r = self.b.ins().ishl(x, y);
+            self.wrap(d, r)
+        } else if signed {
+            self.b.ins().sshr(x, y)
+        } else {
+            self.b.ins().ushr(x, y)
+        };
+        let sat = if !left && signed {
+            // x >> 63 is -1 or 0.
+            self.b.ins().sshr_imm_s(x, 63)
+        } else {
+            self.iconst(0)
+        };
+        self.b.ins().select(ok, r, sat)
+    }
+
+    /// A float64 call-out of two float values of dtype `d` (float32 widened, the result rounded).
+    fn call_f2(&mut self, name: &'static str, d: DType, x: Value, y: Value) -> Value {
+        let (x, y) = (self.to_f64(d, x), self.to_f64(d, y));
+        let r = self.call1(name, &[x, y]);
+        self.from_f64(d, r)
     }
 
     /// NumPy's maximum/minimum of floats: NaN propagates, the first operand wins ties.
@@ -485,6 +580,23 @@ impl<'a, 'b> Em<'a, 'b> {
                     BitAnd => return V::S(self.b.ins().band(x, y)),
                     BitOr => return V::S(self.b.ins().bor(x, y)),
                     BitXor => return V::S(self.b.ins().bxor(x, y)),
+                    Fmod => {
+                        // C's %, with 0 for divisors 0 and -1 (no trap for INT_MIN % -1).
+                        let zero = self.b.ins().icmp_imm_s(IntCC::Equal, y, 0);
+                        let bad = if signed {
+                            let m1 = self.b.ins().icmp_imm_s(IntCC::Equal, y, -1);
+                            self.b.ins().bor(zero, m1)
+                        } else {
+                            zero
+                        };
+                        let one = self.iconst(1);
+                        let ys = self.b.ins().select(bad, one, y);
+                        let r = if signed { self.b.ins().srem(x, ys) } else { self.b.ins().urem(x, ys) };
+                        let z = self.iconst(0);
+                        return V::S(self.b.ins().select(bad, z, r));
+                    }
+                    Shl => return V::S(self.shift(true, d, x, y)),
+                    Shr => return V::S(self.shift(false, d, x, y)),
                     _ => unreachable!("rejected by the plan"),
                 };
                 V::S(self.wrap(d, r))
@@ -507,6 +619,12 @@ impl<'a, 'b> Em<'a, 'b> {
                     }
                     Max => self.fmaxmin(true, x, y),
                     Min => self.fmaxmin(false, x, y),
+                    Fmod => self.call_f2("starp_fmod_", d, x, y),
+                    Arctan2 => self.call_f2("starp_atan2_", d, x, y),
+                    Hypot => self.call_f2("starp_hypot_", d, x, y),
+                    Logaddexp => self.call_f2("starp_logaddexp_", d, x, y),
+                    Logaddexp2 => self.call_f2("starp_logaddexp2_", d, x, y),
+                    Copysign => self.b.ins().fcopysign(x, y),
                     _ => unreachable!("rejected by the plan"),
                 })
             }
@@ -962,6 +1080,15 @@ struct Loop {
     i: Variable,
     ptrs: Vec<Variable>,
     lins: Vec<Variable>,
+    /// Where mode T's current segment of the inner loop ends, when it runs by segments (the
+    /// inner loop ends at `n` otherwise).
+    end: Option<Variable>,
+}
+
+impl Loop {
+    fn end(&self, em: &mut Em, e: &Entry) -> Value {
+        self.end.map_or(e.n, |v| em.b.use_var(v))
+    }
 }
 
 /// Builds the whole function for `k` into `func`.
@@ -994,7 +1121,9 @@ pub(crate) fn build(
             let k_block = em.b.create_block();
             em.b.ins().brif(mode, k_block, &[], t_block, &[]);
             em.b.switch_to_block(t_block);
-            nest(&mut em, k, plan, &e, Mode::AlongT, exit);
+            let r = k.reduction.as_ref().expect("reduction");
+            let lanes = crate::interp::by_lanes(r.op, k.body[r.value as usize].dtype);
+            nest(&mut em, k, plan, &e, Mode::AlongT { lanes }, exit);
             em.b.switch_to_block(k_block);
             nest(&mut em, k, plan, &e, Mode::AlongK { vec: vec_flag }, exit);
         }
@@ -1042,7 +1171,8 @@ fn load_entry(em: &mut Em, k: &Kernel, plan: &Plan, frame: Value) -> Entry {
 enum Mode {
     /// Elementwise; `vec` is the run-time "contiguous inner axis" flag when a vector path exists.
     Elementwise { vec: Option<Value> },
-    AlongT,
+    /// Mode T; `lanes`: float runs of 8 values or more fold by lanes when F_RUN is not 0.
+    AlongT { lanes: bool },
     /// Mode 1; `vec` as for elementwise (the vector path folds whole vectors of kept points).
     AlongK { vec: Option<Value> },
 }
@@ -1057,6 +1187,7 @@ fn nest(em: &mut Em, k: &Kernel, plan: &Plan, e: &Entry, mode: Mode, exit: crane
         i: em.b.declare_var(i64t),
         ptrs: e.ops.iter().map(|_| em.b.declare_var(i64t)).collect(),
         lins: e.lins.iter().map(|_| em.b.declare_var(i64t)).collect(),
+        end: matches!(mode, Mode::AlongT { lanes: true }).then(|| em.b.declare_var(i64t)),
     };
     let j = em.b.declare_var(i64t);
     let zero = em.iconst(0);
@@ -1067,6 +1198,33 @@ fn nest(em: &mut Em, k: &Kernel, plan: &Plan, e: &Entry, mode: Mode, exit: crane
         (Some(l(em, F_INIT)), Some(l(em, F_T0)), Some(l(em, F_ACC)), Some(l(em, F_ACCT)))
     } else {
         (None, None, None, None)
+    };
+    // Mode T: outer step i accumulates into entry `i * astep` of the partials, from t =
+    // `t0 + i * tstep`.
+    let steps = match mode {
+        Mode::AlongT { .. } => {
+            let l = |em: &mut Em, s: usize| em.b.ins().load(i64t, f, e.frame, (8 * s) as i32);
+            Some((l(em, F_ASTEP), l(em, F_TSTEP)))
+        }
+        _ => None,
+    };
+    // Mode T folding runs by lanes: the inner loop runs segment by segment, each one run folded
+    // by lanes (E = F_RUN >= 8 and 8 values or more) or values folded one by one into the
+    // accumulator (shorter runs; E = 0 makes the whole block one such segment). An outer step
+    // starts a run (see `drive`); its first run ends `E - t % E` values in, the others E values
+    // after their start.
+    let lanes = match (mode, red) {
+        (Mode::AlongT { lanes: true }, Some(r)) => {
+            let ln = Lanes::new(em, r.op, vd.expect("reduction"));
+            let run = em.b.ins().load(i64t, f, e.frame, (8 * F_RUN) as i32);
+            let off = em.b.ins().icmp_imm_s(IntCC::Equal, run, 0);
+            let one = em.iconst(1);
+            let ed = em.b.ins().select(off, one, run);
+            let left1 = em.b.ins().select(off, e.n, ed);
+            let on = em.b.ins().bxor_imm_s(off, 1);
+            Some((ln, on, off, ed, left1))
+        }
+        _ => None,
     };
 
     let outer_head = em.b.create_block();
@@ -1094,19 +1252,31 @@ fn nest(em: &mut Em, k: &Kernel, plan: &Plan, e: &Entry, mode: Mode, exit: crane
         em.b.def_var(lp.lins[q], v);
     }
     em.b.def_var(j, zero);
+    // Mode T: this outer step's partial entry and first t.
+    let (ent, t_i) = match steps {
+        Some((astep, tstep)) => {
+            let di = em.b.ins().imul(i, tstep);
+            (Some(em.b.ins().imul(i, astep)), Some(em.b.ins().iadd(t0.expect("reduction"), di)))
+        }
+        None => (None, t0),
+    };
+    let left0 = lanes.as_ref().map(|(_, _, off, ed, _)| {
+        let r0 = em.b.ins().urem(t_i.expect("reduction"), *ed);
+        let left = em.b.ins().isub(*ed, r0);
+        em.b.ins().select(*off, e.n, left)
+    });
 
     // Accumulator state of mode T, kept in variables across the inner loop.
     let acc_vars = match (mode, red) {
-        (Mode::AlongT, Some(r)) => {
+        (Mode::AlongT { .. }, Some(r)) => {
             let vd = vd.expect("reduction");
-            let first = em.b.declare_var(types::I8);
             let initb = em.b.ins().icmp_imm_s(IntCC::NotEqual, init.expect("reduction"), 0);
-            em.b.def_var(first, initb);
             let parts = if vd.is_complex() { 2 } else { 1 };
             let vars: Vec<Variable> = (0..parts).map(|_| em.b.declare_var(ty(vd))).collect();
             let bt = em.b.declare_var(i64t);
             // Start from the stored partial (a garbage value when `init`, never used then).
-            let off = em.b.ins().imul_imm_s(i, isz);
+            let ent = ent.expect("mode T");
+            let off = em.b.ins().imul_imm_s(ent, isz);
             let pa = em.b.ins().iadd(acc.expect("reduction"), off);
             let cur = em.load(vd, pa);
             match cur {
@@ -1117,14 +1287,14 @@ fn nest(em: &mut Em, k: &Kernel, plan: &Plan, e: &Entry, mode: Mode, exit: crane
                 }
             }
             if is_arg(r.op) {
-                let off = em.b.ins().imul_imm_s(i, 8);
+                let off = em.b.ins().imul_imm_s(ent, 8);
                 let pt = em.b.ins().iadd(acct.expect("reduction"), off);
                 let t = em.b.ins().load(i64t, mem(), pt, 0);
                 em.b.def_var(bt, t);
             } else {
                 em.b.def_var(bt, zero);
             }
-            Some((first, vars, bt))
+            Some((initb, vars, bt))
         }
         _ => None,
     };
@@ -1145,24 +1315,73 @@ fn nest(em: &mut Em, k: &Kernel, plan: &Plan, e: &Entry, mode: Mode, exit: crane
             let fold = vector::Fold { op: r.op, value: r.value, acc: acc.expect("reduction"), first: first_row.expect("mode K") };
             (f, Some(fold))
         }),
-        Mode::AlongT => None,
+        Mode::AlongT { .. } => None,
     };
-    if let Some((flag, fold)) = vec {
+    // Mode T by lanes: the segment loop's head (the next segment, or the end of the outer step)
+    // and exit (the end of a segment).
+    let seg = lanes.as_ref().map(|_| (em.b.create_block(), em.b.create_block()));
+    if let (Some((ln, on_run, _, _, left1)), Some(left0), Some((seg_head, _))) = (&lanes, left0, seg) {
+        em.b.ins().jump(seg_head, &[]);
+        em.b.switch_to_block(seg_head);
+        let jv = em.b.use_var(j);
+        let more = em.b.ins().icmp(IntCC::SignedLessThan, jv, e.n);
+        let seg_setup = em.b.create_block();
+        em.b.ins().brif(more, seg_setup, &[], inner_exit, &[]);
+        em.b.switch_to_block(seg_setup);
+        let rem = em.b.ins().isub(e.n, jv);
+        let at0 = em.b.ins().icmp_imm_s(IntCC::Equal, jv, 0);
+        let left = em.b.ins().select(at0, left0, *left1);
+        let short = em.b.ins().icmp(IntCC::SignedLessThan, rem, left);
+        let len = em.b.ins().select(short, rem, left);
+        let endv = em.b.ins().iadd(jv, len);
+        em.b.def_var(lp.end.expect("segments"), endv);
+        let long = em.b.ins().icmp_imm_s(IntCC::SignedGreaterThanOrEqual, len, crate::interp::LANES as i64);
+        let on = em.b.ins().band(long, *on_run);
+        em.b.def_var(ln.on, on);
+        em.b.def_var(ln.start, jv);
+        let r = red.expect("reduction");
+        if plan.simd && vd.expect("reduction").is_float() {
+            let flag = em.b.ins().load(i64t, f, e.frame, (8 * F_VEC) as i32);
+            let flag = em.b.ins().icmp_imm_s(IntCC::NotEqual, flag, 0);
+            let go = em.b.ins().band(flag, on);
+            let vec_entry = em.b.create_block();
+            em.b.ins().brif(go, vec_entry, &[], inner_head, &[]);
+            em.b.switch_to_block(vec_entry);
+            let fold_t = vector::FoldT { op: r.op, value: r.value, base: ln.base };
+            vector::inner_loop(em, k, plan, e, &lp.ptrs, &lp.lins, j, endv, None, Some(fold_t), inner_head);
+        } else {
+            em.b.ins().jump(inner_head, &[]);
+        }
+    } else if let Some((flag, fold)) = vec {
         let vec_entry = em.b.create_block();
         em.b.ins().brif(flag, vec_entry, &[], inner_head, &[]);
         em.b.switch_to_block(vec_entry);
-        vector::inner_loop(em, k, plan, e, &lp.ptrs, &lp.lins, j, fold, inner_head);
+        vector::inner_loop(em, k, plan, e, &lp.ptrs, &lp.lins, j, e.n, fold, None, inner_head);
     } else {
         em.b.ins().jump(inner_head, &[]);
     }
 
     em.b.switch_to_block(inner_head);
     let jv = em.b.use_var(j);
-    let c = em.b.ins().icmp(IntCC::SignedLessThan, jv, e.n);
-    em.b.ins().brif(c, inner_body, &[], inner_exit, &[]);
+    let endv = lp.end(em, e);
+    let c = em.b.ins().icmp(IntCC::SignedLessThan, jv, endv);
+    em.b.ins().brif(c, inner_body, &[], seg.map_or(inner_exit, |s| s.1), &[]);
 
     em.b.switch_to_block(inner_body);
-    let tail = Tail { mode, red, vd, isz, acc_vars: acc_vars.as_ref(), first_row, t0, acc, acct, i, zero };
+    let tail = Tail {
+        mode,
+        red,
+        vd,
+        isz,
+        acc_vars: acc_vars.as_ref(),
+        lanes: lanes.as_ref().map(|l| &l.0),
+        first_row,
+        t0: t_i,
+        acc,
+        acct,
+        i,
+        zero,
+    };
     match &plan.strips {
         None => {
             let jv = em.b.use_var(j);
@@ -1185,20 +1404,49 @@ fn nest(em: &mut Em, k: &Kernel, plan: &Plan, e: &Entry, mode: Mode, exit: crane
         Some(s) => chunk(em, k, plan, e, s, &lp, j, &tail, inner_head),
     }
 
+    // The end of a segment: a run folded by lanes folds its total into the accumulator.
+    if let (Some((ln, ..)), Some((initb, vars, _)), Some((seg_head, seg_exit))) = (&lanes, &acc_vars, seg) {
+        em.b.switch_to_block(seg_exit);
+        let vd = vd.expect("reduction");
+        let on = em.b.use_var(ln.on);
+        let comb = em.b.create_block();
+        em.b.ins().brif(on, comb, &[], seg_head, &[]);
+        em.b.switch_to_block(comb);
+        let total = ln.total(em);
+        // The run starts the leaf when the block does and the run starts the block.
+        let start = em.b.use_var(ln.start);
+        let at0 = em.b.ins().icmp_imm_s(IntCC::Equal, start, 0);
+        let fst = em.b.ins().band(*initb, at0);
+        let cur = if vd.is_complex() {
+            V::C(em.b.use_var(vars[0]), em.b.use_var(vars[1]))
+        } else {
+            V::S(em.b.use_var(vars[0]))
+        };
+        let (nv, _) = fold(em, ln.op, vd, fst, cur, total, zero, zero);
+        match nv {
+            V::S(x) => em.b.def_var(vars[0], x),
+            V::C(re, im) => {
+                em.b.def_var(vars[0], re);
+                em.b.def_var(vars[1], im);
+            }
+        }
+        em.b.ins().jump(seg_head, &[]);
+    }
+
     em.b.switch_to_block(inner_exit);
     let i = em.b.use_var(lp.i);
-    if let (Some((_, vars, bt)), Some(r)) = (&acc_vars, red) {
+    if let (Some((_, vars, bt)), Some(r), Some(ent)) = (&acc_vars, red, ent) {
         let vd = vd.expect("reduction");
         let cur = if vd.is_complex() {
             V::C(em.b.use_var(vars[0]), em.b.use_var(vars[1]))
         } else {
             V::S(em.b.use_var(vars[0]))
         };
-        let off = em.b.ins().imul_imm_s(i, isz);
+        let off = em.b.ins().imul_imm_s(ent, isz);
         let pa = em.b.ins().iadd(acc.expect("reduction"), off);
         em.store(vd, cur, pa);
         if is_arg(r.op) {
-            let off = em.b.ins().imul_imm_s(i, 8);
+            let off = em.b.ins().imul_imm_s(ent, 8);
             let pt = em.b.ins().iadd(acct.expect("reduction"), off);
             let t = em.b.use_var(*bt);
             em.b.ins().store(mem(), t, pt, 0);
@@ -1215,8 +1463,10 @@ struct Tail<'x> {
     red: Option<&'x ir::kernel::KernelReduction>,
     vd: Option<DType>,
     isz: i64,
-    /// Mode T: first, accumulator parts, winning t.
-    acc_vars: Option<&'x (Variable, Vec<Variable>, Variable)>,
+    /// Mode T: whether the block starts its leaf, accumulator parts, winning t.
+    acc_vars: Option<&'x (Value, Vec<Variable>, Variable)>,
+    /// Mode T folding runs by lanes.
+    lanes: Option<&'x Lanes>,
     first_row: Option<Value>,
     t0: Option<Value>,
     acc: Option<Value>,
@@ -1238,28 +1488,20 @@ impl Tail<'_> {
             let vd = self.vd.expect("reduction");
             let v = vals[r.value as usize].expect("the reduced value is live");
             match self.mode {
-                Mode::AlongT => {
-                    let (first, vars, bt) = self.acc_vars.expect("mode T state");
-                    let fst = em.b.use_var(*first);
-                    let cur = if vd.is_complex() {
-                        V::C(em.b.use_var(vars[0]), em.b.use_var(vars[1]))
-                    } else {
-                        V::S(em.b.use_var(vars[0]))
-                    };
-                    let t = em.b.ins().iadd(self.t0.expect("reduction"), jv);
-                    let btv = em.b.use_var(*bt);
-                    let (nv, nt) = fold(em, r.op, vd, fst, cur, v, btv, t);
-                    match nv {
-                        V::S(x) => em.b.def_var(vars[0], x),
-                        V::C(re, im) => {
-                            em.b.def_var(vars[0], re);
-                            em.b.def_var(vars[1], im);
-                        }
-                    }
-                    em.b.def_var(*bt, nt);
-                    let f0 = em.bconst(false);
-                    em.b.def_var(*first, f0);
+                Mode::AlongT { .. } if self.lanes.is_some() => {
+                    let ln = self.lanes.expect("lanes");
+                    let on = em.b.use_var(ln.on);
+                    let (by_lanes, seq, join) = (em.b.create_block(), em.b.create_block(), em.b.create_block());
+                    em.b.ins().brif(on, by_lanes, &[], seq, &[]);
+                    em.b.switch_to_block(by_lanes);
+                    ln.fold(em, v, jv);
+                    em.b.ins().jump(join, &[]);
+                    em.b.switch_to_block(seq);
+                    self.fold_t(em, r, vd, v, jv);
+                    em.b.ins().jump(join, &[]);
+                    em.b.switch_to_block(join);
                 }
+                Mode::AlongT { .. } => self.fold_t(em, r, vd, v, jv),
                 Mode::AlongK { .. } => {
                     let off = em.b.ins().imul_imm_s(jv, self.isz);
                     let pa = em.b.ins().iadd(self.acc.expect("reduction"), off);
@@ -1282,6 +1524,30 @@ impl Tail<'_> {
             }
         }
     }
+
+    /// Mode T: folds `v` (at inner index `jv`) into the accumulator variables.
+    fn fold_t(&self, em: &mut Em, r: &ir::kernel::KernelReduction, vd: DType, v: V, jv: Value) {
+        let (initb, vars, bt) = self.acc_vars.expect("mode T state");
+        // The value starts the fold when the block starts the leaf and it starts the block.
+        let at0 = em.b.ins().icmp_imm_s(IntCC::Equal, jv, 0);
+        let fst = em.b.ins().band(*initb, at0);
+        let cur = if vd.is_complex() {
+            V::C(em.b.use_var(vars[0]), em.b.use_var(vars[1]))
+        } else {
+            V::S(em.b.use_var(vars[0]))
+        };
+        let t = em.b.ins().iadd(self.t0.expect("reduction"), jv);
+        let btv = em.b.use_var(*bt);
+        let (nv, nt) = fold(em, r.op, vd, fst, cur, v, btv, t);
+        match nv {
+            V::S(x) => em.b.def_var(vars[0], x),
+            V::C(re, im) => {
+                em.b.def_var(vars[0], re);
+                em.b.def_var(vars[1], im);
+            }
+        }
+        em.b.def_var(*bt, nt);
+    }
 }
 
 /// The inner loop body of a kernel with a strip schedule: one chunk of up to `s.len` elements
@@ -1291,7 +1557,8 @@ fn chunk(em: &mut Em, k: &Kernel, plan: &Plan, e: &Entry, s: &Strips, lp: &Loop,
     let i64t = types::I64;
     let m = k.body.len();
     let j0 = em.b.use_var(j);
-    let rem = em.b.ins().isub(e.n, j0);
+    let end = lp.end(em, e);
+    let rem = em.b.ins().isub(end, j0);
     let cap = em.iconst(s.len as i64);
     let short = em.b.ins().icmp(IntCC::SignedLessThan, rem, cap);
     let len = em.b.ins().select(short, rem, cap);

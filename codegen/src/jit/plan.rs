@@ -19,7 +19,13 @@ pub(crate) const F_T0: usize = 4;
 pub(crate) const F_ACC: usize = 5;
 pub(crate) const F_ACCT: usize = 6;
 pub(crate) const F_VEC: usize = 7;
-pub(crate) const F_OPS: usize = 8;
+/// Mode T of a `by_lanes` reduction: the run length E (>= 8) when runs fold by lanes, else 0.
+pub(crate) const F_RUN: usize = 8;
+/// Mode T: the partials' entry and t steps per outer step (1 and 0 for a block of kept points,
+/// the kept box's size and LEAF for a block of leaves of one kept point).
+pub(crate) const F_ASTEP: usize = 9;
+pub(crate) const F_TSTEP: usize = 10;
+pub(crate) const F_OPS: usize = 11;
 
 /// Kernels longer than this are left to the interpreter: compile time grows with the body and a
 /// huge body is usually a one-off.
@@ -35,9 +41,10 @@ pub(crate) struct Plan {
     pub params: Vec<u32>,
     pub randoms: Vec<u32>,
     pub frame_len: usize,
-    /// Whether the contiguous vector fast path is emitted: for the elementwise loop, or for a
+    /// Whether the contiguous vector fast path is emitted: for the elementwise loop, for a
     /// reduction's mode 1 (one accumulator per kept point, so folding a vector of kept points
-    /// at a time changes nothing).
+    /// at a time changes nothing), and for mode T of float reductions folded by lanes (a vector
+    /// holds consecutive lanes).
     pub simd: bool,
     /// How float transcendentals run by strips (`strips`); None when the kernel has none, or
     /// they run one element per call.
@@ -74,9 +81,12 @@ pub(crate) fn arith_supported(op: BinaryOp, k: Kind) -> bool {
             Add | Max | BitOr | LogicalOr | Mul | Min | BitAnd | LogicalAnd | FloorDiv | Sub | BitXor | LogicalXor | Mod | Pow
         ),
         Kind::Int | Kind::UInt => {
-            matches!(op, Add | Sub | Mul | FloorDiv | Mod | Pow | Max | Min | BitAnd | BitOr | BitXor)
+            matches!(op, Add | Sub | Mul | FloorDiv | Mod | Pow | Max | Min | BitAnd | BitOr | BitXor | Fmod | Shl | Shr)
         }
-        Kind::Float => matches!(op, Add | Sub | Mul | Div | FloorDiv | Mod | Pow | Max | Min),
+        Kind::Float => matches!(
+            op,
+            Add | Sub | Mul | Div | FloorDiv | Mod | Pow | Max | Min | Fmod | Arctan2 | Hypot | Copysign | Logaddexp | Logaddexp2
+        ),
         Kind::Complex => matches!(op, Add | Sub | Mul | Div | Pow | Max | Min),
     }
 }
@@ -95,6 +105,17 @@ pub(crate) fn unary_kind(op: UnaryOp, k: Kind) -> Option<Kind> {
         (Invert, Kind::Bool | Kind::Int | Kind::UInt) => k,
         (Invert, _) => return None,
         (LogicalNot, _) => Kind::Bool,
+        (Floor | Ceil | Trunc, Kind::Complex) => return None,
+        (Floor | Ceil | Trunc, k) => k,
+        (Rint, Kind::Complex) => Kind::Complex,
+        (Rint, _) => Kind::Float,
+        (Sign, Kind::Bool) => return None,
+        (Sign, k) => k,
+        (Conj, Kind::Complex) => Kind::Complex,
+        (Imag, Kind::Complex) => Kind::Float,
+        (Conj | Imag, _) => return None,
+        (_, Kind::Complex) => return None,
+        (_, _) => Kind::Float,
     })
 }
 
@@ -137,7 +158,12 @@ fn check(k: &Kernel, j: usize) -> Result<(), String> {
                 return Err(format!("v{j}: {op:?} of {da} gives {d}"));
             }
             // Negation and absolute value of a float do not round to the result dtype.
-            if matches!(op, UnaryOp::Neg | UnaryOp::Abs) && da.kind() == Kind::Float && d != da {
+            use UnaryOp::*;
+            // The rounding functions, sign and the complex parts give exactly their dtype.
+            if matches!(op, Floor | Ceil | Trunc | Rint | Sign | Conj | Imag) && op.result_dtype(da).ok() != Some(d) {
+                return Err(format!("v{j}: {op:?} of {da} gives {d}"));
+            }
+            if matches!(op, Neg | Abs) && da.kind() == Kind::Float && d != da {
                 return Err(format!("v{j}: {op:?} of {da} gives {d}"));
             }
         }

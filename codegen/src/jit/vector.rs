@@ -1,6 +1,11 @@
 //! The contiguous fast path of the elementwise inner loop: 128-bit vectors (f64x2 / i64x2, or
 //! f32x4 for float32 kernels), unrolled twice, then the scalar loop finishes the tail.
 //!
+//! Reductions use it in both modes: mode 1 folds each vector into as many accumulators (distinct
+//! kept points); mode T folds a run's groups of 8 consecutive values into its 8 lanes (see
+//! `interp::reduce`), held as 4 f64x2 or 2 f32x4 accumulators (the loop is unrolled to 8
+//! values), which it stores to the lanes' stack slot for the scalar loop to finish the run.
+//!
 //! It covers the arithmetic that dominates NumPy code: loads, stores, params, int64 Linear
 //! values, + - * / sqrt neg abs max min of floats, + - * and bitwise ops of 64-bit integers,
 //! comparisons, logical ops and selects (bools live as lane masks), and bool to number casts.
@@ -135,6 +140,14 @@ pub(crate) struct Fold {
     pub value: u32,
     pub acc: Value,
     pub first: Value,
+}
+
+/// The mode-T lanes the vector loop folds into: a run started at the loop's first step (`j` on
+/// entry), lane `l` stored at `base + l * size` when the loop ends.
+pub(crate) struct FoldT {
+    pub op: ReduceOp,
+    pub value: u32,
+    pub base: Value,
 }
 
 /// Whether every live instruction (and the reduction's fold, if any) has a vector form.
@@ -300,8 +313,9 @@ impl VEm<'_, '_, '_> {
     }
 }
 
-/// Emits the vector loop over groups of `UNROLL * lanes` inner steps, then jumps to `tail` (the
-/// scalar loop) with `j`, the operand pointers and the Linear values advanced past them.
+/// Emits the vector loop over groups of `UNROLL * lanes` inner steps (8 for a mode-T fold) up to
+/// `end`, then jumps to `tail` (the scalar loop) with `j`, the operand pointers and the Linear
+/// values advanced past them.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn inner_loop(
     em: &mut Em,
@@ -311,13 +325,32 @@ pub(crate) fn inner_loop(
     ptrs: &[Variable],
     lins: &[Variable],
     j: Variable,
+    end: Value,
     fold: Option<Fold>,
+    fold_t: Option<FoldT>,
     tail: Block,
 ) {
     let c = class(k, &plan.live).expect("planned vector path");
     let w = c.lanes();
-    let step = (UNROLL * w) as i64;
+    let unroll = if fold_t.is_some() { super::lanes::LANES / w } else { UNROLL };
+    let step = (unroll * w) as i64;
     let nin = k.inputs.len();
+    // Mode T: one accumulator vector per unrolled step; the first group starts them.
+    let j_entry = em.b.use_var(j);
+    let tacc: Vec<Variable> = match &fold_t {
+        Some(f) => {
+            let t = c.vty(k.body[f.value as usize].dtype);
+            (0..unroll)
+                .map(|_| {
+                    let v = em.b.declare_var(t);
+                    let z = splat_f(em, t, 0.0);
+                    em.b.def_var(v, z);
+                    v
+                })
+                .collect()
+        }
+        None => vec![],
+    };
 
     // Loop invariants: params as splats, the lane offsets of Linear values.
     let mut params: Vec<Option<Value>> = vec![None; k.body.len()];
@@ -338,21 +371,23 @@ pub(crate) fn inner_loop(
         .collect();
     let head = em.b.create_block();
     let body = em.b.create_block();
+    let done = if fold_t.is_some() { em.b.create_block() } else { tail };
     em.b.ins().jump(head, &[]);
 
     em.b.switch_to_block(head);
     let jv = em.b.use_var(j);
     let jn = em.b.ins().iadd_imm_s(jv, step);
-    let cond = em.b.ins().icmp(IntCC::SignedLessThanOrEqual, jn, e.n);
-    em.b.ins().brif(cond, body, &[], tail, &[]);
+    let cond = em.b.ins().icmp(IntCC::SignedLessThanOrEqual, jn, end);
+    em.b.ins().brif(cond, body, &[], done, &[]);
 
     em.b.switch_to_block(body);
     let jv = em.b.use_var(j);
     let pv: Vec<Value> = ptrs.iter().map(|&v| em.b.use_var(v)).collect();
     let lv: Vec<Value> = lins.iter().map(|&v| em.b.use_var(v)).collect();
     let dts: Vec<DType> = k.inputs.iter().copied().chain(k.outputs.iter().map(|&o| k.body[o as usize].dtype)).collect();
+    let first_group = fold_t.as_ref().map(|_| em.b.ins().icmp(IntCC::Equal, jv, j_entry));
     let mut ve = VEm { em, c };
-    for u in 0..UNROLL {
+    for u in 0..unroll {
         let mut vals: Vec<Option<Value>> = vec![None; k.body.len()];
         let mut lin_ix = 0;
         for (jj, ins) in k.body.iter().enumerate() {
@@ -408,6 +443,14 @@ pub(crate) fn inner_loop(
             let next = ve.em.b.ins().select(f.first, v, next);
             ve.em.b.ins().store(mem(), next, pa, o);
         }
+        if let (Some(f), Some(first), Some(&a)) = (&fold_t, first_group, tacc.get(u)) {
+            let vd = k.body[f.value as usize].dtype;
+            let v = vals[f.value as usize].expect("the reduced value is live");
+            let cur = ve.em.b.use_var(a);
+            let next = ve.binary(super::plan::fold_op(f.op), vd, cur, v);
+            let next = ve.em.b.ins().select(first, v, next);
+            ve.em.b.def_var(a, next);
+        }
     }
     let em = ve.em;
     for (q, &p) in pv.iter().enumerate() {
@@ -422,4 +465,14 @@ pub(crate) fn inner_loop(
     let jn = em.b.ins().iadd_imm_s(jv, step);
     em.b.def_var(j, jn);
     em.b.ins().jump(head, &[]);
+
+    if let Some(f) = &fold_t {
+        // Vector u holds lanes u * w .. (u + 1) * w, which is their order in the slot.
+        em.b.switch_to_block(done);
+        for (u, &a) in tacc.iter().enumerate() {
+            let v = em.b.use_var(a);
+            em.b.ins().store(mem(), v, f.base, 16 * u as i32);
+        }
+        em.b.ins().jump(tail, &[]);
+    }
 }

@@ -54,7 +54,7 @@ def under_mpi():
     return _core.launched_by_mpirun()
 
 
-def config(ranks=None, budget=None, threads=None, exchange_round_bytes=None):
+def config(ranks=None, budget=None, threads=None, exchange_round_bytes=None, memory_limit=None):
     """Configure the embedded runtime.
 
     ranks:  number of in-process ranks (threads running the distributed plan). Arrays made
@@ -64,7 +64,17 @@ def config(ranks=None, budget=None, threads=None, exchange_round_bytes=None):
              STARP_THREADS sets it too). Results do not depend on it.
     exchange_round_bytes: most bytes one pair of ranks sends per round of a redistribution
              (default 256 MiB): bounds the extra memory of large transposes.
+    memory_limit: bytes the job's arrays may use (None or 0: no limit). Each rank gets an equal
+             share; a plan that would hold more on some rank raises MemoryError before it runs
+             (on every rank); exchanges run in rounds of at most 1/32 of a share, and one whose
+             source dies releases it as it goes, so `a = a.T.copy()` fits for an `a` larger
+             than half the limit.
     """
+    if memory_limit is not None:
+        memory_limit = int(memory_limit)
+        if memory_limit < 0:
+            raise ValueError(f"memory_limit must be a number of bytes >= 0, got {memory_limit}")
+        _core.set_memory_limit(memory_limit)
     if exchange_round_bytes is not None:
         _core.set_exchange_round_bytes(int(exchange_round_bytes))
     if threads is not None:

@@ -83,7 +83,7 @@ impl Session {
         let out = op.result_dtype(a.dtype)?;
         let input = match op {
             UnaryOp::LogicalNot => DType::Bool,
-            UnaryOp::Abs => a.dtype,
+            UnaryOp::Abs | UnaryOp::Imag => a.dtype,
             _ => out,
         };
         let x = self.read(a);

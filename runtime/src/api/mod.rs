@@ -10,6 +10,8 @@ pub mod matmul;
 pub mod nan;
 pub mod random;
 pub mod reductions;
+pub mod select;
+pub mod sorting;
 pub mod shape;
 
 use crate::session::{Arr, Session};

@@ -329,6 +329,7 @@ fn run_t<T: Field>(op: &HostOp, ins: &[Input], outs: &[Output]) -> Result<Vec<Lo
             }
         }
         HostOp::Fft { .. } => unreachable!("fft is not a linalg op"),
+        _ => return Err(Error::Internal(format!("{} is not a linalg op", op.name()))),
     }
     Ok(o.finish(outs))
 }

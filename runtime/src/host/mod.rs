@@ -7,6 +7,8 @@
 pub mod fft;
 pub mod lapack;
 pub mod linalg;
+pub mod select;
+pub mod sort;
 
 use crate::buffer::LocalBuf;
 use ir::{DType, HostOp, Result};
@@ -30,6 +32,10 @@ pub fn run(op: &HostOp, ins: &[Input], outs: &[Output]) -> Result<Vec<LocalBuf>>
         HostOp::Fft { kind, axis, n, norm } => {
             let o = &outs[0];
             Ok(vec![fft::run(*kind, *axis, *n, *norm, &ins[0], &o.shape, o.dtype)?])
+        }
+        HostOp::Take | HostOp::Put => select::run(op, ins, outs),
+        HostOp::Sort { .. } | HostOp::SearchSorted { .. } | HostOp::Cumulative { .. } | HostOp::Quantile { .. } | HostOp::Median { .. } => {
+            sort::run(op, ins, outs)
         }
         _ => linalg::run(op, ins, outs),
     }

@@ -207,10 +207,200 @@ tanh = _unary("tanh")
 invert = bitwise_not = _unary("invert")
 logical_not = _unary("logical_not")
 
+# ---- the remaining ufuncs (issue 6): IR ops of their own ----
+expm1 = _unary("expm1")
+log1p = _unary("log1p")
+log2 = _unary("log2")
+log10 = _unary("log10")
+exp2 = _unary("exp2")
+cbrt = _unary("cbrt")
+tan = _unary("tan")
+arcsin = asin = _unary("arcsin")
+arccos = acos = _unary("arccos")
+arctan = atan = _unary("arctan")
+sinh = _unary("sinh")
+cosh = _unary("cosh")
+arcsinh = asinh = _unary("arcsinh")
+arccosh = acosh = _unary("arccosh")
+arctanh = atanh = _unary("arctanh")
+floor = _unary("floor")
+ceil = _unary("ceil")
+trunc = _unary("trunc")
+rint = _unary("rint")
+sign = _unary("sign")
+fmod = _binary("fmod")
+arctan2 = atan2 = _binary("arctan2")
+hypot = _binary("hypot")
+copysign = _binary("copysign")
+logaddexp = _binary("logaddexp")
+logaddexp2 = _binary("logaddexp2")
+left_shift = bitwise_left_shift = _binary("left_shift")
+right_shift = bitwise_right_shift = _binary("right_shift")
+
+
+# ---- ufuncs composed of the IR's ops (they fuse like the others) ----
+def _no_out(out):
+    if out is not None:
+        raise NotImplementedError("starp does not support out= yet")
+
+
+def _no_loop(name):
+    return TypeError(
+        f"ufunc '{name}' not supported for the input types, and the inputs could not be safely "
+        "coerced to any supported types according to the casting rule ''safe''"
+    )
+
+
+def square(x, out=None):
+    """x * x; bool squares in int8, as NumPy's loops."""
+    _no_out(out)
+    x = asarray(x)
+    if x.dtype == bool_:
+        x = x.astype(int8)
+    return multiply(x, x)
+
+
+#: NumPy's integer reciprocal is the C conversion of 1.0 / x: 1.0 / 0 = inf converts to INT_MIN
+#: for the 32- and 64-bit signed types and to 0 for the others (x86-64).
+_RECIPROCAL_OF_ZERO = {"int32": -(2**31), "int64": -(2**63)}
+
+
+def reciprocal(x, out=None):
+    _no_out(out)
+    x = asarray(x)
+    if x.dtype == bool_:
+        x = x.astype(int8)
+    t = x.dtype.type
+    if x.dtype.kind in "fc":
+        return divide(t(1), x)
+    unit = (x == 1) | (x == -1) if x.dtype.kind == "i" else (x == 1)
+    zero = where(x == 0, t(_RECIPROCAL_OF_ZERO.get(x.dtype.name, 0)), t(0))
+    return where(unit, x, zero)
+
+
+def _scale_by(name, f64c, f32c):
+    """x * c in x's float loop (NumPy's npy_deg2rad / npy_rad2deg: one multiplication by a
+    constant computed in the loop's precision)."""
+
+    def f(x, out=None):
+        _no_out(out)
+        x = asarray(x)
+        if x.dtype.kind == "c":
+            raise _no_loop(name)
+        if x.dtype.kind != "f":
+            # float16 for the 1-byte types in NumPy: float32 in starp.
+            x = x.astype(float32 if x.dtype.itemsize <= 2 else float64)
+        return multiply(x, f32c if x.dtype == float32 else f64c)
+
+    f.__name__ = name
+    f.__doc__ = f"NumPy's {name}, elementwise."
+    return f
+
+
+deg2rad = radians = _scale_by("deg2rad", _np.pi / 180.0, _np.float32(_np.float32(_np.pi) / _np.float32(180.0)))
+rad2deg = degrees = _scale_by("rad2deg", 180.0 / _np.pi, _np.float32(_np.float32(180.0) / _np.float32(_np.pi)))
+
+
+def real(val):
+    x = asarray(val)
+    if x.dtype.kind == "c":
+        return x.astype(float32 if x.dtype == complex64 else float64)
+    return x
+
+
+def imag(val):
+    x = asarray(val)
+    if x.dtype.kind == "c":
+        return _wrap(x._s.unary("imag", x._a), x._s, scalar=x._scalar)
+    return zeros_like(x)
+
+
+def conjugate(x, out=None):
+    _no_out(out)
+    x = asarray(x)
+    if x.dtype.kind == "c":
+        return _wrap(x._s.unary("conjugate", x._a), x._s)
+    if x.dtype == bool_:
+        return x.astype(int8)
+    return x.copy()
+
+
+conj = conjugate
+
+
+def angle(z, deg=False):
+    """NumPy's angle: arctan2(z.imag, z.real) (arctan2(0, z) for real z), in degrees if deg."""
+    z = asarray(z)
+    if z.dtype.kind == "c":
+        zimag, zreal = imag(z), real(z)
+    else:
+        zimag, zreal = 0, z
+    a = arctan2(zimag, zreal)
+    if deg:
+        a = multiply(a, 180 / _np.pi)
+    return a
+
+
+def _power_of_ten(n):
+    # NumPy's power_of_ten (multiarray/calculation.c): exact up to 1e22, then repeated * 10.
+    if n < 9:
+        return float(10**n)
+    r = 1e9
+    for _ in range(n - 9):
+        r *= 10.0
+    return r
+
+
+def round(a, decimals=0, out=None):
+    """NumPy's round (PyArray_Round): half to even; for decimals != 0, rint(a * 10**d) / 10**d
+    (or rint(a / 10**-d) * 10**-d), integers through float64 for negative decimals."""
+    import operator
+
+    _no_out(out)
+    a = asarray(a)
+    decimals = operator.index(decimals)
+    kind = a.dtype.kind
+    if kind == "c":
+        if decimals == 0:
+            return rint(a)
+        re, im = round(real(a), decimals), round(imag(a), decimals)
+        return add(re, multiply(im, 1j))
+    if decimals >= 0:
+        if kind in "iu":
+            return a.copy()
+        if decimals == 0:
+            return rint(a)
+        f = _power_of_ten(decimals)
+        return divide(rint(multiply(a, f)), f)
+    f = _power_of_ten(-decimals)
+    x = a.astype(float64) if kind in "iub" else a
+    r = multiply(rint(divide(x, f)), f)
+    return r.astype(a.dtype) if kind in "iu" else r
+
+
+around = round
+
+
+def _method_round(self, decimals=0, out=None):
+    return round(self, decimals, out)
+
+
+ndarray.real = property(real)
+ndarray.imag = property(imag)
+def _method_conj(self):
+    # The method keeps real arrays as they are (the ufunc sends bool to int8).
+    return conjugate(self) if self.dtype.kind == "c" else self
+
+
+ndarray.conj = ndarray.conjugate = _method_conj
+ndarray.round = _method_round
+
 
 def where(condition, x=None, y=None):
     if x is None or y is None:
-        raise NotImplementedError("where(condition) with one argument (nonzero) is not supported yet")
+        if x is None and y is None:
+            return nonzero(condition)  # noqa: F405 (from _data_dependent)
+        raise ValueError("either both or neither of x and y should be given")
     s = _s_of(condition, x, y)
     c, a, b = (_operand(v, s) for v in (condition, x, y))
     return _wrap(s.where_(c, a, b), s)
@@ -278,3 +468,15 @@ def size(a):
 
 # ---- shape and data movement, NaN-aware reductions (issue 6) ----
 from starp.numpy._shape_ops import *  # noqa: E402,F401,F403
+from starp.numpy._data_dependent import *  # noqa: E402,F401,F403
+from starp.numpy._einsum import *  # noqa: E402,F401,F403
+from starp.numpy._array_api import *  # noqa: E402,F401,F403
+
+# ---- NumPy interoperability (issue 6): ufunc objects (out=, where=, reduce, accumulate, outer,
+# at), finfo/iinfo, version, save/load; ndarray's __array_ufunc__/__array_function__ use it ----
+from starp.numpy._interop import (  # noqa: E402,F401
+    NpzFile, can_cast, finfo, iinfo, load, result_type, save, savez, savez_compressed, ufunc, version,
+)
+from starp.numpy._interop import install_ufuncs as _install_ufuncs  # noqa: E402
+
+_install_ufuncs(globals())

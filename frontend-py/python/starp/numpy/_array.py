@@ -79,6 +79,20 @@ def _index(x):
     return x.__index__()
 
 
+def _advanced(key):
+    """Whether an index holds index arrays or masks (lists, arrays, bools): NumPy's advanced
+    indexing, done by starp.numpy._data_dependent."""
+    t = type(key)
+    if t is int or t is slice:
+        return False
+    for k in key if t is tuple else (key,):
+        if isinstance(k, (ndarray, list, _np.ndarray, bool, _np.bool_)):
+            if getattr(k, "ndim", 1) == 0 and k.dtype.kind in "iu":
+                continue
+            return True
+    return False
+
+
 def _no_out(out):
     if out is not None:
         raise NotImplementedError("starp does not support out= yet")
@@ -124,8 +138,23 @@ class ndarray:
 
     __slots__ = ("_a", "_s", "_scalar", "__weakref__")
     __array_priority__ = 1000
-    # NumPy ufuncs called with a starp operand defer to starp's reflected operators.
-    __array_ufunc__ = None
+
+    # NumPy's protocols (starp.numpy._interop): NumPy ufuncs and functions called with starp
+    # arrays run starp's function of the same name (lazily), or NumPy's with a one-time warning.
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        from starp.numpy._interop import array_ufunc
+
+        return array_ufunc(ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        from starp.numpy._interop import array_function
+
+        return array_function(func, types, args, kwargs)
+
+    def __array_namespace__(self, *, api_version=None):
+        from starp.numpy._interop import array_namespace
+
+        return array_namespace(api_version)
 
     def __init__(self, *args, **kwargs):
         raise TypeError("create starp arrays with starp.numpy.array, zeros, arange, ...")
@@ -273,6 +302,10 @@ class ndarray:
     __ror__ = _binop("bitwise_or", True)
     __xor__ = _binop("bitwise_xor")
     __rxor__ = _binop("bitwise_xor", True)
+    __lshift__ = _binop("left_shift")
+    __rlshift__ = _binop("left_shift", True)
+    __rshift__ = _binop("right_shift")
+    __rrshift__ = _binop("right_shift", True)
     __eq__ = _binop("equal")
     __ne__ = _binop("not_equal")
     __lt__ = _binop("less")
@@ -289,6 +322,8 @@ class ndarray:
     __iand__ = _iop("bitwise_and")
     __ior__ = _iop("bitwise_or")
     __ixor__ = _iop("bitwise_xor")
+    __ilshift__ = _iop("left_shift")
+    __irshift__ = _iop("right_shift")
 
     def __neg__(self):
         return wrap(self._s.unary("negative", self._a), self._s)
@@ -317,11 +352,19 @@ class ndarray:
 
     # ---- indexing ----
     def __getitem__(self, key):
+        if _advanced(key):
+            from starp.numpy._data_dependent import getitem
+
+            return getitem(self, key)
         ints = key if isinstance(key, tuple) else (key,)
         scalar = all(not isinstance(k, (slice, type(None), type(Ellipsis))) for k in ints)
         return wrap(self._s.getitem(self._a, key), self._s, scalar=scalar)
 
     def __setitem__(self, key, value):
+        if _advanced(key):
+            from starp.numpy._data_dependent import setitem
+
+            return setitem(self, key, value)
         self._s.setitem(self._a, key, operand(value, self._s))
 
     # ---- methods ----
@@ -356,7 +399,12 @@ class ndarray:
     def _reduce(self, op, axis, keepdims, dtype=None, out=None):
         _no_out(out)
         a = self if dtype is None else self.astype(dtype)
-        return wrap(self._s.reduce(op, a._a, _axis(axis), bool(keepdims)), self._s)
+        r = wrap(self._s.reduce(op, a._a, _axis(axis), bool(keepdims)), self._s)
+        # An explicit dtype is the result's too (sums of small ints otherwise widen to int64;
+        # integer sums and products wrap the same way in the narrower type).
+        if dtype is not None and r.dtype != _np.dtype(dtype):
+            r = r.astype(dtype)
+        return r
 
     sum = _reduction("sum", with_dtype=True)
     prod = _reduction("prod", with_dtype=True)

@@ -7,22 +7,9 @@ use ir::view::IndexItem;
 use pyo3::exceptions::PyIndexError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyEllipsis, PySlice};
+use crate::linalg_fft::{arr, many, one};
 use runtime::api::select::Sel;
-use runtime::{Arr, Session};
 
-fn one(py: Python<'_>, s: &Bound<'_, PySession>, f: impl FnOnce(&mut Session) -> ir::Result<Arr>) -> PyResult<Array> {
-    let s = s.get();
-    with(py, &s.inner, f).map(|a| s.wrap(a))
-}
-
-fn many(py: Python<'_>, s: &Bound<'_, PySession>, f: impl FnOnce(&mut Session) -> ir::Result<Vec<Arr>>) -> PyResult<Vec<Array>> {
-    let s = s.get();
-    with(py, &s.inner, f).map(|v| v.into_iter().map(|a| s.wrap(a)).collect())
-}
-
-fn arr(s: &Bound<'_, PySession>, a: &Bound<'_, Array>) -> PyResult<Arr> {
-    s.get().arr(a).cloned()
-}
 
 /// Index items: starp arrays (index arrays and masks), None, Ellipsis, slices, integers.
 fn sels(s: &Bound<'_, PySession>, items: &[Bound<'_, PyAny>]) -> PyResult<Vec<Sel>> {

@@ -10,17 +10,17 @@ use runtime::api::linalg::NormOrd;
 use runtime::{Arr, Session};
 
 /// Runs `f` on the session with `a` resolved; wraps the result.
-fn one(py: Python<'_>, s: &Bound<'_, PySession>, f: impl FnOnce(&mut Session) -> ir::Result<Arr>) -> PyResult<Array> {
+pub(crate) fn one(py: Python<'_>, s: &Bound<'_, PySession>, f: impl FnOnce(&mut Session) -> ir::Result<Arr>) -> PyResult<Array> {
     let s = s.get();
     with(py, &s.inner, f).map(|a| s.wrap(a))
 }
 
-fn many(py: Python<'_>, s: &Bound<'_, PySession>, f: impl FnOnce(&mut Session) -> ir::Result<Vec<Arr>>) -> PyResult<Vec<Array>> {
+pub(crate) fn many(py: Python<'_>, s: &Bound<'_, PySession>, f: impl FnOnce(&mut Session) -> ir::Result<Vec<Arr>>) -> PyResult<Vec<Array>> {
     let s = s.get();
     with(py, &s.inner, f).map(|v| v.into_iter().map(|a| s.wrap(a)).collect())
 }
 
-fn arr(s: &Bound<'_, PySession>, a: &Bound<'_, Array>) -> PyResult<Arr> {
+pub(crate) fn arr(s: &Bound<'_, PySession>, a: &Bound<'_, Array>) -> PyResult<Arr> {
     s.get().arr(a).cloned()
 }
 

@@ -117,3 +117,30 @@ mod tests {
         }
     }
 }
+
+/// For each element of the broadcast shape `out` (row-major), the flat index of the element of
+/// `shape` (right-aligned, size-1 axes broadcast) it reads.
+pub fn broadcast_source_indices(shape: &[usize], out: &[usize]) -> Vec<usize> {
+    let total = numel(out);
+    let off = out.len() - shape.len();
+    let strides = row_major_strides(shape);
+    let mut idx = vec![0usize; out.len()];
+    let mut r = Vec::with_capacity(total);
+    for _ in 0..total {
+        let mut f = 0i64;
+        for (j, &len) in shape.iter().enumerate() {
+            if len != 1 {
+                f += idx[off + j] as i64 * strides[j];
+            }
+        }
+        r.push(f as usize);
+        for k in (0..out.len()).rev() {
+            idx[k] += 1;
+            if idx[k] < out[k] {
+                break;
+            }
+            idx[k] = 0;
+        }
+    }
+    r
+}

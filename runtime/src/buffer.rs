@@ -15,6 +15,16 @@ pub struct LocalBuf {
 impl LocalBuf {
     /// A zeroed buffer of `len` elements; MemoryError instead of an abort when memory is short.
     pub fn zeroed(dtype: DType, len: usize) -> Result<LocalBuf> {
+        LocalBuf::alloc_zeroed(dtype, len, true)
+    }
+
+    /// A zeroed buffer whose pages become resident only as they are written (no huge pages):
+    /// the destination of an exchange that releases its source as it goes.
+    pub fn zeroed_lazily(dtype: DType, len: usize) -> Result<LocalBuf> {
+        LocalBuf::alloc_zeroed(dtype, len, false)
+    }
+
+    fn alloc_zeroed(dtype: DType, len: usize, huge: bool) -> Result<LocalBuf> {
         let bytes = len.checked_mul(dtype.itemsize()).ok_or_else(|| too_big(dtype, len))?;
         let n = bytes.div_ceil(16);
         if n == 0 {
@@ -30,7 +40,9 @@ impl LocalBuf {
             if p.is_null() {
                 return Err(too_big(dtype, len));
             }
-            advise_huge_pages(p as *mut u8, n * 16);
+            if huge {
+                advise_huge_pages(p as *mut u8, n * 16);
+            }
             Vec::from_raw_parts(p, n, n)
         };
         Ok(LocalBuf { dtype, len, words })
@@ -54,26 +66,6 @@ impl LocalBuf {
                 s.spawn(move || d.copy_from_slice(c));
             }
         });
-    }
-
-    /// A zeroed buffer whose pages become resident only as they are written (no huge pages):
-    /// the destination of an exchange that releases its source as it goes.
-    pub fn zeroed_lazily(dtype: DType, len: usize) -> Result<LocalBuf> {
-        let bytes = len.checked_mul(dtype.itemsize()).ok_or_else(|| too_big(dtype, len))?;
-        let n = bytes.div_ceil(16);
-        if n == 0 {
-            return Ok(LocalBuf { dtype, len, words: Vec::new() });
-        }
-        let layout = std::alloc::Layout::array::<u128>(n).map_err(|_| too_big(dtype, len))?;
-        // SAFETY: as in `zeroed`.
-        let words = unsafe {
-            let p = std::alloc::alloc_zeroed(layout) as *mut u128;
-            if p.is_null() {
-                return Err(too_big(dtype, len));
-            }
-            Vec::from_raw_parts(p, n, n)
-        };
-        Ok(LocalBuf { dtype, len, words })
     }
 
     /// Gives the whole pages inside bytes `[lo, hi)` back to the OS; they read as zeros after.
@@ -188,38 +180,6 @@ pub fn human_bytes(b: f64) -> String {
     format!("{v:.2} {}", units[u])
 }
 
-/// Calls `f(offset, len)` (bytes) for each innermost run of `region` inside a buffer holding box
-/// `within` in row-major order, in row-major order of the region.
-pub fn region_runs(region: &IBox, within: &IBox, itemsize: usize, mut f: impl FnMut(usize, usize)) {
-    let n = region.len();
-    if region.iter().any(|(lo, hi)| lo >= hi) {
-        return;
-    }
-    if n == 0 {
-        return f(0, itemsize);
-    }
-    let st = ir::shape::row_major_strides(&box_shape(within));
-    let run = (region[n - 1].1 - region[n - 1].0) * itemsize;
-    let mut idx: Vec<usize> = region.iter().map(|r| r.0).collect();
-    loop {
-        let off: i64 = (0..n).map(|k| (idx[k] - within[k].0) as i64 * st[k]).sum();
-        f(off as usize * itemsize, run);
-        // Odometer over all axes but the innermost.
-        let mut k = n - 1;
-        loop {
-            if k == 0 {
-                return;
-            }
-            k -= 1;
-            idx[k] += 1;
-            if idx[k] < region[k].1 {
-                break;
-            }
-            idx[k] = region[k].0;
-        }
-    }
-}
-
 /// Where elements go in a destination buffer: the element at source coordinate `s` lives at
 /// element `offset + Σ strides[k] * s[k]` of it.
 #[derive(Clone, Debug)]
@@ -310,49 +270,6 @@ pub fn window_runs(region: &IBox, from: &IBox, itemsize: usize, lo: usize, hi: u
     }
 }
 
-/// Copies `region` (global coordinates) from a buffer holding box `from` to one holding box `to`.
-pub fn copy_region(src: &[u8], from: &IBox, dst: &mut [u8], to: &IBox, region: &IBox, itemsize: usize) {
-    let mut dst_runs = Vec::new();
-    region_runs(region, to, itemsize, |o, l| dst_runs.push((o, l)));
-    let mut i = 0;
-    region_runs(region, from, itemsize, |so, len| {
-        let (to_, _) = dst_runs[i];
-        dst[to_..to_ + len].copy_from_slice(&src[so..so + len]);
-        i += 1;
-    });
-}
-
-/// Appends bytes `[lo, hi)` of the row-major packing of `region` (which starts at byte `base` of a
-/// stream) from a buffer holding box `from`: one window of a large exchange.
-#[allow(clippy::too_many_arguments)]
-pub fn pack_window(src: &[u8], from: &IBox, region: &IBox, itemsize: usize, base: usize, lo: usize, hi: usize, out: &mut Vec<u8>) {
-    let mut at = base;
-    region_runs(region, from, itemsize, |off, len| {
-        let (a, b) = (at.max(lo), (at + len).min(hi));
-        if a < b {
-            out.extend_from_slice(&src[off + (a - at)..off + (b - at)]);
-        }
-        at += len;
-    });
-}
-
-/// The inverse of `pack_window`: scatters `data` (bytes `[lo, hi)` of the stream) into a buffer
-/// holding box `to`; returns how many bytes of `data` it consumed.
-#[allow(clippy::too_many_arguments)]
-pub fn unpack_window(data: &[u8], dst: &mut [u8], to: &IBox, region: &IBox, itemsize: usize, base: usize, lo: usize, hi: usize) -> usize {
-    let mut at = base;
-    let mut used = 0;
-    region_runs(region, to, itemsize, |off, len| {
-        let (a, b) = (at.max(lo), (at + len).min(hi));
-        if a < b {
-            dst[off + (a - at)..off + (b - at)].copy_from_slice(&data[used..used + (b - a)]);
-            used += b - a;
-        }
-        at += len;
-    });
-    used
-}
-
 /// Element `i` of a buffer of `dtype`, as a scalar.
 pub fn read_scalar(bytes: &[u8], dtype: DType, i: usize) -> ir::Scalar {
     let n = dtype.itemsize();
@@ -363,4 +280,52 @@ pub fn read_scalar(bytes: &[u8], dtype: DType, i: usize) -> ir::Scalar {
 pub fn write_scalar(bytes: &mut [u8], dtype: DType, i: usize, s: ir::Scalar) {
     let n = dtype.itemsize();
     s.write_bytes(dtype, &mut bytes[i * n..(i + 1) * n]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bytes_of(v: &[f64]) -> Vec<u8> {
+        v.iter().flat_map(|x| x.to_le_bytes()).collect()
+    }
+
+    #[test]
+    fn windows_cover_a_region_once_in_order() {
+        // Rows 1..3, columns 1..4 of a 4x5 box starting at row 2, in 16-byte windows.
+        let (from, region) = (vec![(2, 6), (0, 5)], vec![(3, 5), (1, 4)]);
+        let mut got = Vec::new();
+        for k in 0..10 {
+            window_runs(&region, &from, 8, 16 * k, 16 * (k + 1), |off, n, c| got.push((off / 8, n, c.to_vec())));
+        }
+        let elems: Vec<usize> = got.iter().flat_map(|(o, n, _)| *o..*o + *n).collect();
+        assert_eq!(elems, vec![6, 7, 8, 11, 12, 13]);
+        assert_eq!(got[0].2, vec![3, 1]);
+        assert!(got.iter().all(|(o, n, _)| o / 2 == (o + n - 1) / 2), "a run never crosses a window: {got:?}");
+    }
+
+    #[test]
+    fn a_permuted_destination_receives_the_transpose() {
+        // Source 2x3 (rows 0..2); destination x (3x2) is source (x1, x0): a transpose.
+        let map = optimizer::affine::AffineMap { offset: vec![0, 0], coef: vec![vec![0, 1], vec![1, 0]], flat: false, ndim: 2 };
+        let addr = DstAddr::permuted(&map, &vec![(0, 3), (0, 2)]);
+        let src = [0.0, 1.0, 2.0, 10.0, 11.0, 12.0];
+        let mut dst = vec![0u8; 48];
+        window_runs(&vec![(0, 2), (0, 3)], &vec![(0, 2), (0, 3)], 8, 0, 48, |off, n, c| {
+            addr.put(&mut dst, c, &bytes_of(&src)[off..off + n * 8], 8)
+        });
+        assert_eq!(dst, bytes_of(&[0.0, 10.0, 1.0, 11.0, 2.0, 12.0]));
+    }
+
+    #[test]
+    fn released_pages_read_as_zeros_and_the_rest_is_kept() {
+        let mut b = LocalBuf::zeroed_lazily(DType::F64, 4096).unwrap();
+        b.bytes_mut().fill(1);
+        b.release_bytes(0, 16384);
+        let bytes = b.bytes();
+        let base = bytes.as_ptr() as usize;
+        let first_whole = (base.next_multiple_of(4096) - base).min(16384);
+        assert!(bytes[first_whole..first_whole + 4096].iter().all(|&x| x == 0));
+        assert!(bytes[16384 + 4096..].iter().all(|&x| x == 1));
+    }
 }

@@ -91,33 +91,6 @@ fn check_bounds(vals: &mut [i64], axis: usize, n: usize) -> Result<()> {
     Ok(())
 }
 
-/// The flat index into `shape` (right-aligned in `out`, size-1 axes broadcast) of each
-/// element of the broadcast shape `out`.
-fn broadcast_map(shape: &[usize], out: &[usize]) -> Vec<usize> {
-    let total = numel(out);
-    let off = out.len() - shape.len();
-    let strides = row_major_strides(shape);
-    let mut idx = vec![0usize; out.len()];
-    let mut r = Vec::with_capacity(total);
-    for _ in 0..total {
-        let mut f = 0i64;
-        for (j, &len) in shape.iter().enumerate() {
-            if len != 1 {
-                f += idx[off + j] as i64 * strides[j];
-            }
-        }
-        r.push(f as usize);
-        for k in (0..out.len()).rev() {
-            idx[k] += 1;
-            if idx[k] < out[k] {
-                break;
-            }
-            idx[k] = 0;
-        }
-    }
-    r
-}
-
 /// The offsets of a resolved index over `view`.
 fn plan(view: &ViewSpec, axes: Vec<Ax>) -> Result<(Vec<usize>, Vec<i64>)> {
     let adv: Vec<usize> = axes.iter().enumerate().filter(|(_, a)| matches!(a, Ax::Adv { .. })).map(|(i, _)| i).collect();
@@ -142,7 +115,7 @@ fn plan(view: &ViewSpec, axes: Vec<Ax>) -> Result<(Vec<usize>, Vec<i64>)> {
     for &i in &adv {
         if let Ax::Adv { axis: Some(k), vals, shape } = &axes[i] {
             let stride = view.strides[*k];
-            for (t, f) in table.iter_mut().zip(broadcast_map(shape, &bshape)) {
+            for (t, f) in table.iter_mut().zip(ir::shape::broadcast_source_indices(shape, &bshape)) {
                 *t += vals[f] * stride;
             }
         }

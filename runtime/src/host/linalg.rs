@@ -45,32 +45,6 @@ fn eye<T: Field>(dst: &mut [T], m: usize, n: usize) {
     }
 }
 
-/// For each entry of the broadcast batch `out`, the flat index of the entry of `batch` it reads.
-fn batch_map(out: &[usize], batch: &[usize]) -> Vec<usize> {
-    let total = numel(out);
-    let off = out.len() - batch.len();
-    let strides = ir::shape::row_major_strides(batch);
-    let mut idx = vec![0usize; out.len()];
-    let mut r = Vec::with_capacity(total);
-    for _ in 0..total {
-        let mut f = 0i64;
-        for (j, &len) in batch.iter().enumerate() {
-            if len != 1 {
-                f += idx[off + j] as i64 * strides[j];
-            }
-        }
-        r.push(f as usize);
-        for k in (0..out.len()).rev() {
-            idx[k] += 1;
-            if idx[k] < out[k] {
-                break;
-            }
-            idx[k] = 0;
-        }
-    }
-    r
-}
-
 /// The requested outputs, as zeroed buffers by output index.
 struct Outs {
     bufs: Vec<Option<LocalBuf>>,
@@ -135,8 +109,8 @@ fn run_t<T: Field>(op: &HostOp, ins: &[Input], outs: &[Output]) -> Result<Vec<Lo
             let nrhs = if vector { 1 } else { bshape[bshape.len() - 1] };
             let out_shape = &outs[0].shape;
             let out_batch = &out_shape[..out_shape.len() - if vector { 1 } else { 2 }];
-            let amap = batch_map(out_batch, &shape[..nd - 2]);
-            let bmap = batch_map(out_batch, &bshape[..bshape.len() - if vector { 1 } else { 2 }]);
+            let amap = ir::shape::broadcast_source_indices(&shape[..nd - 2], out_batch);
+            let bmap = ir::shape::broadcast_source_indices(&bshape[..bshape.len() - if vector { 1 } else { 2 }], out_batch);
             let out = o.get::<T>(0).expect("output");
             for (ob, (&ia, &ib)) in amap.iter().zip(&bmap).enumerate() {
                 let mut f = to_cm(mat(ia), n, n);
@@ -433,10 +407,10 @@ mod tests {
 
     #[test]
     fn batch_map_broadcasts_size_one_axes() {
-        assert_eq!(batch_map(&[2, 3], &[3]), vec![0, 1, 2, 0, 1, 2]);
-        assert_eq!(batch_map(&[2, 3], &[2, 1]), vec![0, 0, 0, 1, 1, 1]);
-        assert_eq!(batch_map(&[2], &[]), vec![0, 0]);
-        assert_eq!(batch_map(&[], &[]), vec![0]);
+        assert_eq!(ir::shape::broadcast_source_indices(&[3], &[2, 3]), vec![0, 1, 2, 0, 1, 2]);
+        assert_eq!(ir::shape::broadcast_source_indices(&[2, 1], &[2, 3]), vec![0, 0, 0, 1, 1, 1]);
+        assert_eq!(ir::shape::broadcast_source_indices(&[], &[2]), vec![0, 0]);
+        assert_eq!(ir::shape::broadcast_source_indices(&[], &[]), vec![0]);
     }
 
     #[test]

@@ -17,7 +17,7 @@ use crate::merge_kernels::merge_sibling_kernels;
 use crate::permuted_exchange::fuse_permuting_copies;
 use crate::reuse_inputs::reuse_dying_inputs;
 use crate::passes::{self, Rewrite};
-use crate::plan::{coords_boxes, KernelInput, KernelStep, Plan, ReduceMode, ReducePlan, Step, Value, ValueId};
+use crate::plan::{coords_boxes, HostMode, KernelInput, KernelStep, Plan, ReduceMode, ReducePlan, Step, Value, ValueId};
 use ir::kernel::LEAF;
 use ir::layout::{contains, full_box, IBox, Layout};
 use ir::{BufferId, Graph, NodeId, Op, Result};
@@ -342,27 +342,39 @@ impl Lowerer<'_> {
         let first = self.g.node(members[0]);
         let Op::Host(op) = &first.op else { unreachable!() };
         let op = op.group();
+        // Sorts are distributed: along an axis other than 0 every rank sorts its own rows; a 1-d
+        // sort is a sample sort. An n-d sort along axis 0 stays replicated.
+        let mode = match &op {
+            ir::HostOp::Sort { axis, .. } => match first.shape.len() {
+                1 => HostMode::SampleSort,
+                nd if nd >= 2 && *axis != 0 => HostMode::Rows,
+                _ => HostMode::Replicated,
+            },
+            _ => HostMode::Replicated,
+        };
         let mut inputs = Vec::new();
         for &i in &first.inputs {
             let v = self.value_of(self.resolve(i));
             let shape = self.plan.value(v).shape.clone();
-            inputs.push(self.ensure_boxes(v, vec![full_box(&shape); self.ranks], false));
+            let need = match mode {
+                HostMode::Replicated => vec![full_box(&shape); self.ranks],
+                HostMode::Rows | HostMode::SampleSort => Layout::block0(&shape, self.ranks).boxes,
+            };
+            inputs.push(self.ensure_boxes(v, need, false));
         }
         let mut outs = Vec::new();
         for &m in members {
             let node = self.g.node(m);
             let Op::Host(h) = &node.op else { unreachable!() };
-            let out = self.new_value(Value {
-                shape: node.shape.clone(),
-                dtype: node.dtype,
-                layout: Layout::replicated(&node.shape, self.ranks),
-                source: None,
-                node: Some(m),
-            });
+            let layout = match mode {
+                HostMode::Replicated => Layout::replicated(&node.shape, self.ranks),
+                HostMode::Rows | HostMode::SampleSort => Layout::block0(&node.shape, self.ranks),
+            };
+            let out = self.new_value(Value { shape: node.shape.clone(), dtype: node.dtype, layout, source: None, node: Some(m) });
             self.values.insert(m, out);
             outs.push((h.output(), out));
         }
-        self.plan.steps.push(Step::Host { op, inputs, outs });
+        self.plan.steps.push(Step::Host { op, inputs, outs, mode });
         Ok(())
     }
 }
@@ -851,7 +863,7 @@ mod tests {
         assert_kernels(&p, 1);
         let hosts: Vec<&Step> = p.steps.iter().filter(|s| matches!(s, Step::Host { .. })).collect();
         assert_eq!(hosts.len(), 1, "{p}");
-        let Step::Host { op, inputs, outs } = hosts[0] else { unreachable!() };
+        let Step::Host { op, inputs, outs, .. } = hosts[0] else { unreachable!() };
         assert_eq!(op.output(), 0);
         assert_eq!(outs.iter().map(|(k, _)| *k).collect::<Vec<_>>(), vec![0, 1]);
         assert!(p.value(inputs[0]).layout.is_replicated(&[4, 4]));
@@ -859,6 +871,40 @@ mod tests {
         // Only the gather of the input moves data.
         assert_eq!(p.exchange_bytes().len(), 1, "{p}");
         assert!(p.to_string().contains("host linalg.svd(full_matrices=true, compute_uv=true) reads"), "{p}");
+    }
+
+    #[test]
+    fn sorts_are_planned_as_distributed_host_steps() {
+        // Along axis 1 each rank sorts its own rows: no exchange at all. A 1-d sort is a sample
+        // sort of block-0 rows into block-0 outputs; an n-d sort along axis 0 stays replicated.
+        let mut t = G::new(3);
+        let a = t.source(&[7, 5]);
+        let sort = |axis, output| Op::Host(ir::HostOp::Sort { axis, output });
+        let s = t.add(sort(1, 0), vec![a], &[7, 5]);
+        let p = t.plan(s);
+        assert!(p.exchange_bytes().is_empty(), "{p}");
+        let Some(Step::Host { mode, outs, .. }) = p.steps.iter().find(|s| matches!(s, Step::Host { .. })) else { panic!("{p}") };
+        assert_eq!(*mode, HostMode::Rows);
+        assert_eq!(p.value(outs[0].1).layout, Layout::block0(&[7, 5], 3));
+        assert!(p.to_string().contains("host sort(axis=1) (rows) reads"), "{p}");
+
+        let mut t = G::new(3);
+        let b = t.source(&[10]);
+        let v = t.add(sort(0, 0), vec![b], &[10]);
+        let i = t.add(sort(0, 1), vec![b], &[10]);
+        let y = t.bin(BinaryOp::Add, v, i);
+        let p = t.plan(y);
+        let hosts: Vec<&Step> = p.steps.iter().filter(|s| matches!(s, Step::Host { .. })).collect();
+        assert_eq!(hosts.len(), 1, "{p}");
+        let Step::Host { mode, outs, .. } = hosts[0] else { unreachable!() };
+        assert_eq!((*mode, outs.len()), (HostMode::SampleSort, 2));
+        assert!(p.exchange_bytes().is_empty(), "{p}");
+
+        let mut t = G::new(3);
+        let c = t.source(&[7, 5]);
+        let s = t.add(sort(0, 0), vec![c], &[7, 5]);
+        let p = t.plan(s);
+        assert!(p.steps.iter().any(|s| matches!(s, Step::Host { mode: HostMode::Replicated, .. })), "{p}");
     }
 
     #[test]

@@ -91,11 +91,47 @@ pub enum Step {
     Write { old: ValueId, value: ValueId, value_map: AffineMap, region: ViewSpec, out: ValueId, in_place: bool },
     /// 2-D product; rank r holds its rows of `a`, all of `b`.
     MatMul { a: ValueId, b: ValueId, out: ValueId },
-    /// A host op (`op` is its group: output index 0): every rank holds all of each input and
-    /// computes every requested output, `outs` = (output index, value), all replicated.
-    Host { op: HostOp, inputs: Vec<ValueId>, outs: Vec<(usize, ValueId)> },
+    /// A host op (`op` is its group: output index 0) computing every requested output, `outs` =
+    /// (output index, value). `mode` says where the data lives: `Replicated`, every rank holds
+    /// all of each input and of each output; `Rows`, every input and output is in block-0 rows
+    /// of one shape and each rank runs the op on its own rows (ops that work along another
+    /// axis); `SampleSort`, a distributed stable sort of a 1-d block-0 input into block-0
+    /// outputs, with collectives inside the step (see runtime/src/sample_sort.rs).
+    Host {
+        op: HostOp,
+        inputs: Vec<ValueId>,
+        outs: Vec<(usize, ValueId)>,
+        #[serde(default)]
+        mode: HostMode,
+    },
     /// The value is not needed any more.
     Free(ValueId),
+}
+
+/// Where a host step's data lives and who computes what (see `Step::Host`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum HostMode {
+    /// Inputs and outputs replicated; every rank computes the whole result.
+    #[default]
+    Replicated,
+    /// Inputs and outputs in block-0 rows of the same shape; each rank computes its own rows,
+    /// no communication.
+    Rows,
+    /// `HostOp::Sort` of a 1-d block-0 input: local sorts, regular samples all-gathered,
+    /// splitters, one all-to-all-v of (value, global index) buckets, a merge, and an
+    /// all-to-all-v back to block-0 outputs. Its traffic depends on the data, so it is counted
+    /// when it runs, not by `Plan::exchange_bytes`.
+    SampleSort,
+}
+
+impl HostMode {
+    pub fn name(self) -> &'static str {
+        match self {
+            HostMode::Replicated => "replicated",
+            HostMode::Rows => "rows",
+            HostMode::SampleSort => "sample sort",
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -217,10 +253,14 @@ impl fmt::Display for Plan {
                     if *in_place { " (in place)" } else { "" }
                 )?,
                 Step::MatMul { a, b, out } => writeln!(f, "  {n}. matmul {a} @ {b} -> {out}")?,
-                Step::Host { op, inputs, outs } => {
+                Step::Host { op, inputs, outs, mode } => {
                     let ins: Vec<String> = inputs.iter().map(|i| i.to_string()).collect();
                     let os: Vec<String> = outs.iter().map(|(k, v)| format!("{v}=out{k}")).collect();
-                    writeln!(f, "  {n}. host {} reads [{}] -> [{}]", op.func_name(), ins.join(", "), os.join(", "))?;
+                    let how = match mode {
+                        HostMode::Replicated => String::new(),
+                        m => format!(" ({})", m.name()),
+                    };
+                    writeln!(f, "  {n}. host {}{how} reads [{}] -> [{}]", op.func_name(), ins.join(", "), os.join(", "))?;
                     for (_, o) in outs {
                         let v = self.value(*o);
                         writeln!(f, "       {o}: {}{} {}", v.dtype, fmt_shape(&v.shape), v.layout.describe(&v.shape))?;

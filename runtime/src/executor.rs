@@ -11,7 +11,7 @@ use ir::op::ReduceOp;
 use ir::shape::row_major_strides;
 use ir::{BufferId, Error, NodeId, Result, Scalar};
 use optimizer::affine::{preimage, view_map, AffineMap};
-use optimizer::plan::{coords_boxes, KernelStep, Plan, ReduceMode, Step, ValueId};
+use optimizer::plan::{coords_boxes, HostMode, KernelStep, Plan, ReduceMode, Step, ValueId};
 use optimizer::redistribute::plan_redistribution;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -23,6 +23,9 @@ pub struct RankStore {
     pub pool: BufferPool,
     /// Ranks that share this host's cores (threads per rank = cores / local_ranks).
     pub local_ranks: usize,
+    /// Bytes that crossed between ranks (all ranks together) in steps whose traffic depends on
+    /// the data (sample sorts), since the session last took it; every rank holds the same count.
+    pub data_bytes_moved: u64,
 }
 
 struct Exec<'a> {
@@ -101,10 +104,12 @@ fn run_steps(
     Ok(out)
 }
 
-/// Steps that talk to other ranks: exchanges, and reductions whose ranks share leaves.
+/// Steps that talk to other ranks: exchanges, sample sorts, and reductions whose ranks share
+/// leaves.
 fn has_collective(step: &Step) -> bool {
     match step {
         Step::Redistribute { .. } => true,
+        Step::Host { mode: HostMode::SampleSort, .. } => true,
         Step::Kernel(k) => matches!(k.reduce.as_ref().map(|r| &r.mode), Some(optimizer::plan::ReduceMode::Gather)),
         _ => false,
     }
@@ -144,8 +149,15 @@ fn run_step(ex: &mut Exec<'_>, plan: &Plan, step: &Step, store: &mut RankStore) 
                 let shape = plan.value(*out).shape.clone();
                 crate::profile::time(me, || format!("matmul -> {shape:?}"), 0, || ex.matmul(*a, *b, *out))?
             }
-            Step::Host { op, inputs, outs } => {
+            Step::Host { op, inputs, outs, mode: HostMode::Replicated } => {
                 crate::profile::time(me, || format!("host {}", op.func_name()), 0, || ex.host(op, inputs, outs))?
+            }
+            Step::Host { op, inputs, outs, mode: HostMode::Rows } => {
+                crate::profile::time(me, || format!("host {} (rows)", op.func_name()), 0, || ex.host_rows(op, inputs, outs))?
+            }
+            Step::Host { op, inputs, outs, mode: HostMode::SampleSort } => {
+                let moved = crate::profile::time(me, || format!("host {} (sample sort)", op.func_name()), 0, || ex.sample_sort(op, inputs, outs))?;
+                store.data_bytes_moved += moved;
             }
             Step::Free(v) => {
                 if let Some(Ok(buf)) = ex.values[v.0 as usize].take().map(Arc::try_unwrap) {
@@ -219,6 +231,64 @@ impl Exec<'_> {
             self.values[v.0 as usize] = Some(Arc::new(b));
         }
         Ok(())
+    }
+
+    /// This rank's block-0 rows of input `v` (its local buffer may hold more rows, e.g. when
+    /// it is replicated), as a buffer of their own when they are not the whole local buffer.
+    fn rows_of(&self, v: ValueId) -> Result<(Arc<LocalBuf>, Vec<usize>)> {
+        let me = self.me;
+        let val = self.plan.value(v);
+        let buf = self.get(v)?;
+        let want = ir::layout::Layout::block0(&val.shape, self.plan.ranks).boxes[me].clone();
+        let have = &val.layout.boxes[me];
+        let local_shape = box_shape(&want);
+        if *have == want {
+            return Ok((buf, local_shape));
+        }
+        let isz = val.dtype.itemsize();
+        if box_numel(&want) == 0 {
+            return Ok((Arc::new(LocalBuf::zeroed(val.dtype, 0)?), local_shape));
+        }
+        let bad = || Error::Internal(format!("rank {me} does not hold its rows of {v} as a flat range"));
+        let (h0, _) = flat_range(have, &val.shape).ok_or_else(bad)?;
+        let (w0, w1) = flat_range(&want, &val.shape).ok_or_else(bad)?;
+        let bytes = buf.bytes().get((w0 - h0) * isz..(w1 - h0) * isz).ok_or_else(bad)?;
+        Ok((Arc::new(LocalBuf::from_bytes(val.dtype, bytes)?), local_shape))
+    }
+
+    fn out_specs(&self, outs: &[(usize, ValueId)]) -> Vec<crate::host::Output> {
+        outs.iter()
+            .map(|(k, v)| {
+                let val = self.plan.value(*v);
+                crate::host::Output { index: *k, shape: box_shape(&val.layout.boxes[self.me]), dtype: val.dtype }
+            })
+            .collect()
+    }
+
+    /// A host op on this rank's block-0 rows of its inputs (the op works along other axes);
+    /// its outputs are this rank's rows.
+    fn host_rows(&mut self, op: &ir::HostOp, inputs: &[ValueId], outs: &[(usize, ValueId)]) -> Result<()> {
+        let rows: Vec<(Arc<LocalBuf>, Vec<usize>)> = inputs.iter().map(|v| self.rows_of(*v)).collect::<Result<_>>()?;
+        let ins: Vec<crate::host::Input> = rows.iter().map(|(b, s)| crate::host::Input { buf: b, shape: s }).collect();
+        let results = crate::host::run(op, &ins, &self.out_specs(outs))?;
+        drop(ins);
+        for ((_, v), b) in outs.iter().zip(results) {
+            self.values[v.0 as usize] = Some(Arc::new(b));
+        }
+        Ok(())
+    }
+
+    /// A distributed sort of a 1-d input (see `crate::sample_sort`); the bytes it moved.
+    fn sample_sort(&mut self, op: &ir::HostOp, inputs: &[ValueId], outs: &[(usize, ValueId)]) -> Result<u64> {
+        let ir::HostOp::Sort { .. } = op else { return Err(Error::Internal(format!("sample sort of {}", op.name()))) };
+        let (x, _) = self.rows_of(inputs[0])?;
+        let n = self.plan.value(inputs[0]).shape[0];
+        let specs = self.out_specs(outs);
+        let (results, moved) = crate::sample_sort::sample_sort(self.comm, &x, n, &specs)?;
+        for ((_, v), b) in outs.iter().zip(results) {
+            self.values[v.0 as usize] = Some(Arc::new(b));
+        }
+        Ok(moved)
     }
 
     /// Rounds: round k moves, from every rank, the parts of its transfers that lie in bytes

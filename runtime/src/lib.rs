@@ -12,6 +12,7 @@ pub mod memory;
 pub mod profile;
 #[cfg(feature = "mpi")] pub mod mpi_comm;
 pub mod rank_pool;
+pub mod sample_sort;
 pub mod session;
 pub mod threads;
 

@@ -195,6 +195,10 @@ impl Session {
         self.stats.plans += 1;
         self.stats.kernels += plan.kernel_count() as u64;
         self.stats.bytes_moved += plan.exchange_bytes().iter().sum::<usize>() as u64;
+        // Plus what data-dependent steps (sample sorts) moved: the same total on every rank.
+        let mut data_moved = 0u64;
+        self.with_stores(|_, s| data_moved = data_moved.max(std::mem::take(&mut s.data_bytes_moved)));
+        self.stats.bytes_moved += data_moved;
         let nout = plan.outputs.len();
         let ids: Vec<BufferId> = (0..nout).map(|i| BufferId(self.next_buffer + i as u64)).collect();
         self.next_buffer += nout as u64;

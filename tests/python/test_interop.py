@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import starp
 import starp.numpy as snp
 from _helpers import (
     AGAINST_NUMPY,
@@ -393,9 +394,24 @@ def test_finfo_iinfo_version():
     assert snp.version.short_version == np.version.short_version
 
 
+@pytest.fixture
+def shared_path(tmp_path):
+    """tmp_path, or under mpirun a directory every rank of the job sees (rank 0 writes)."""
+    if not starp.under_mpi():
+        return tmp_path
+    import os
+    import pathlib
+    import tempfile
+
+    d = pathlib.Path(tempfile.gettempdir()) / f"starp-test-{os.environ.get('PMIX_NAMESPACE', os.getppid())}"
+    d.mkdir(exist_ok=True)
+    return d
+
+
 @pytest.mark.parametrize("dt", ["float64", "int8", "complex64", "bool", "uint32"])
 @pytest.mark.parametrize("shape", [(), (0,), (7,), (3, 5)], ids=str)
-def test_save_load(tmp_path, dt, shape):
+def test_save_load(shared_path, dt, shape):
+    tmp_path = shared_path
     a = (np.arange(int(np.prod(shape))) % 5).astype(dt).reshape(shape)
     p = tmp_path / f"a_{dt}_{len(shape)}.npy"
     snp.save(p, to_starp(a) * 2)
@@ -405,7 +421,8 @@ def test_save_load(tmp_path, dt, shape):
     assert_same(b + 1, a * 2 + 1)
 
 
-def test_savez_and_pickle_default(tmp_path):
+def test_savez_and_pickle_default(shared_path):
+    tmp_path = shared_path
     a, b = np.arange(4.0), np.ones((2, 2), np.int32)
     p = tmp_path / "z.npz"
     snp.savez(p, to_starp(a), b=to_starp(b))
@@ -413,7 +430,9 @@ def test_savez_and_pickle_default(tmp_path):
         assert sorted(z.files) == ["arr_0", "b"]
         assert_same(lazy(z["arr_0"]), a)
         assert_same(lazy(z["b"]), b)
-    q = tmp_path / "obj.npy"
+    import os
+
+    q = tmp_path / f"obj{os.environ.get('OMPI_COMM_WORLD_RANK', '')}.npy"  # each rank its own file
     np.save(q, np.array([{"a": 1}], dtype=object), allow_pickle=True)
     with pytest.raises(ValueError):
         snp.load(q)

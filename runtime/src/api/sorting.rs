@@ -1,7 +1,6 @@
 //! Sorting and order statistics: `sort`/`argsort`, `searchsorted`, `cumsum`/`cumprod`,
-//! `quantile`/`percentile`/`median` as lazy host nodes of known shape (replicated: every rank
-//! sorts a full copy; not distributed yet), and `unique`, whose shape depends on the data, as
-//! a sync point computed at the call.
+//! `quantile`/`percentile`/`median` as lazy host nodes of known shape, and `unique`, whose
+//! shape depends on the data, as a sync point computed at the call.
 
 use super::{common_dtype, Operand};
 use crate::session::{Arr, Session};
@@ -9,7 +8,9 @@ use ir::shape::normalize_axis;
 use ir::{DType, HostOp, Result};
 
 impl Session {
-    /// `np.sort` (`arg`: `np.argsort`) along `axis`; None sorts the flattened array.
+    /// `np.sort` (`arg`: `np.argsort`) along `axis`; None sorts the flattened array. Planned as
+    /// a distributed step (`optimizer::plan::HostMode`): a sample sort in 1-d, each rank's own
+    /// rows along an axis other than 0, a replicated sort of an n-d array along axis 0.
     pub fn sort(&mut self, a: &Arr, axis: Option<i64>, arg: bool) -> Result<Arr> {
         let Some(axis) = axis else {
             let flat = self.reshape(a, &[-1])?;

@@ -1,8 +1,10 @@
-//! Sorting and order statistics on one rank's full copy of the input (replicated host ops, not
-//! distributed yet: a distributed sample sort is the eventual plan): `sort`/`argsort` (stable,
+//! Sorting and order statistics on one rank's copy of its input: `sort`/`argsort` (stable,
 //! NumPy's order: NaNs last, complex lexicographic with NumPy's NaN rules), `searchsorted`,
 //! `cumsum`/`cumprod`, `quantile`/`percentile` (method 'linear') and `median`. Also the
 //! host-side helpers of the sync points `unique` and `nonzero`, which work on fetched bytes.
+//! Sorts run here on a replicated input (n-d along axis 0) or on a rank's own rows (along
+//! another axis); a 1-d sort is the distributed sample sort of `crate::sample_sort`, which uses
+//! these comparators.
 
 use super::{typed, typed_mut, Input, Output};
 use crate::buffer::LocalBuf;
@@ -87,7 +89,7 @@ macro_rules! with_elem {
     };
 }
 
-fn order<T: Elem>(a: T, b: T) -> Ordering {
+pub(crate) fn order<T: Elem>(a: T, b: T) -> Ordering {
     if T::np_lt(a, b) {
         Ordering::Less
     } else if T::np_lt(b, a) {

@@ -97,8 +97,12 @@ struct State {
 
 fn new_module() -> Result<(JITModule, Ids), String> {
     let mut flags = settings::builder();
+    // The IR verifier costs a good part of a compile; it runs in this crate's tests (which
+    // generate thousands of kernels) and with STARP_JIT_VERIFY=1.
+    let verify = cfg!(test) || std::env::var_os("STARP_JIT_VERIFY").is_some_and(|v| v != "0");
     // Strip buffers can make a frame larger than a guard page: probe it.
     for (k, v) in [
+        ("enable_verifier", if verify { "true" } else { "false" }),
         ("use_colocated_libcalls", "false"),
         ("is_pic", "false"),
         ("opt_level", "speed"),

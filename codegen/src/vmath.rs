@@ -283,34 +283,15 @@ scalar_strip!(
     arctanh_f64, arctanh_f32, |x| unsafe { libm::atanh(x) };
 );
 
-/// A transcendental function of the kernel IR that `vmath` computes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub(crate) enum Func {
-    Exp,
-    Log,
-    Sin,
-    Cos,
-    Tanh,
-    Expm1,
-    Log1p,
-    Log2,
-    Log10,
-    Exp2,
-    Cbrt,
-    Tan,
-    Arcsin,
-    Arccos,
-    Arctan,
-    Sinh,
-    Cosh,
-    Arcsinh,
-    Arccosh,
-    Arctanh,
-}
-
-/// (function, op, float64 strip, float32 strip), one row per function.
+/// One row per function: the `UnaryOp` (and `Func`) name, its float64 and float32 strips.
 macro_rules! funcs {
     ($($f:ident => $f64:path, $f32:path;)*) => {
+        /// A transcendental function of the kernel IR that `vmath` computes.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub(crate) enum Func {
+            $($f,)*
+        }
+
         impl Func {
             pub(crate) fn of(op: ir::op::UnaryOp) -> Option<Func> {
                 Some(match op {

@@ -385,19 +385,10 @@ fn insert_frees(plan: &mut Plan) {
     let mut last: BTreeMap<ValueId, usize> = BTreeMap::new();
     let mut consumed: BTreeSet<ValueId> = BTreeSet::new();
     for (i, s) in plan.steps.iter().enumerate() {
-        let reads: Vec<ValueId> = match s {
-            Step::Redistribute { src, .. } => vec![*src],
-            Step::Kernel(k) => k.inputs.iter().map(|i| i.value).collect(),
-            Step::Write { old, value, in_place, .. } => {
-                if *in_place {
-                    consumed.insert(*old);
-                }
-                vec![*old, *value]
-            }
-            Step::MatMul { a, b, .. } => vec![*a, *b],
-            Step::Host { inputs, .. } => inputs.clone(),
-            Step::Free(_) => vec![],
-        };
+        if let Step::Write { old, in_place: true, .. } = s {
+            consumed.insert(*old);
+        }
+        let reads = s.reads();
         for r in reads {
             last.insert(r, i);
         }

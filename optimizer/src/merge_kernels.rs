@@ -25,7 +25,7 @@ pub fn merge_sibling_kernels(plan: &mut Plan) {
             }),
             _ => None,
         };
-        let outs = step_outputs(&plan.steps[j]);
+        let outs = plan.steps[j].writes();
         match target {
             Some(i) => {
                 let Step::Kernel(kj) = std::mem::replace(&mut plan.steps[j], Step::Free(ValueId(u32::MAX))) else { unreachable!() };
@@ -49,17 +49,6 @@ pub fn merge_sibling_kernels(plan: &mut Plan) {
 
 fn mergeable(k: &KernelStep) -> bool {
     k.reduce.is_none() && k.kernel.reduction.is_none()
-}
-
-fn step_outputs(s: &Step) -> Vec<ValueId> {
-    match s {
-        Step::Redistribute { dst, .. } => vec![*dst],
-        Step::Kernel(k) => k.outputs.clone(),
-        Step::Write { out, .. } => vec![*out],
-        Step::MatMul { out, .. } => vec![*out],
-        Step::Host { outs, .. } => outs.iter().map(|(_, v)| *v).collect(),
-        Step::Free(_) => vec![],
-    }
 }
 
 /// Appends `b`'s body and outputs to `a`: shared inputs load once, and an instruction equal to

@@ -33,7 +33,7 @@ pub fn fuse_permuting_copies(plan: &mut Plan, dying: &BTreeSet<ValueId>) {
         if plan.value(out).layout.boxes != k.boxes {
             continue;
         }
-        let read_elsewhere = plan.steps.iter().enumerate().any(|(x, s)| x != j && reads(s).contains(&tmp));
+        let read_elsewhere = plan.steps.iter().enumerate().any(|(x, s)| x != j && s.reads().contains(&tmp));
         // The exchange that made `tmp`, read by this kernel alone.
         let Some(i) = (0..j).rev().find(|&i| matches!(&plan.steps[i], Step::Redistribute { dst, map: None, .. } if *dst == tmp)) else {
             let t = plan.value(tmp);
@@ -73,15 +73,4 @@ fn is_permutation(m: &AffineMap) -> bool {
         used[nz[0]] = true;
     }
     m.offset.iter().all(|&o| o >= 0)
-}
-
-pub(crate) fn reads(s: &Step) -> Vec<ValueId> {
-    match s {
-        Step::Redistribute { src, .. } => vec![*src],
-        Step::Kernel(k) => k.inputs.iter().map(|i| i.value).collect(),
-        Step::Write { old, value, .. } => vec![*old, *value],
-        Step::MatMul { a, b, .. } => vec![*a, *b],
-        Step::Host { inputs, .. } => inputs.clone(),
-        Step::Free(_) => vec![],
-    }
 }

@@ -134,6 +134,32 @@ impl HostMode {
     }
 }
 
+impl Step {
+    /// The values this step reads.
+    pub fn reads(&self) -> Vec<ValueId> {
+        match self {
+            Step::Redistribute { src, .. } => vec![*src],
+            Step::Kernel(k) => k.inputs.iter().map(|i| i.value).collect(),
+            Step::Write { old, value, .. } => vec![*old, *value],
+            Step::MatMul { a, b, .. } => vec![*a, *b],
+            Step::Host { inputs, .. } => inputs.clone(),
+            Step::Free(_) => vec![],
+        }
+    }
+
+    /// The values this step computes.
+    pub fn writes(&self) -> Vec<ValueId> {
+        match self {
+            Step::Redistribute { dst, .. } => vec![*dst],
+            Step::Kernel(k) => k.outputs.clone(),
+            Step::Write { out, .. } => vec![*out],
+            Step::MatMul { out, .. } => vec![*out],
+            Step::Host { outs, .. } => outs.iter().map(|(_, v)| *v).collect(),
+            Step::Free(_) => vec![],
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
     pub ranks: usize,

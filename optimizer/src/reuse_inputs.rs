@@ -9,7 +9,6 @@
 //! An exchange whose source dies the same way releases the source as it sends it.
 
 use crate::affine::AffineMap;
-use crate::permuted_exchange::reads;
 use crate::plan::{Plan, Step, ValueId};
 use std::collections::BTreeSet;
 
@@ -44,7 +43,7 @@ pub fn reuse_dying_inputs(plan: &mut Plan, dying: &BTreeSet<ValueId>) {
             let v = plan.values[src.0 as usize].source;
             *consume = !read_later.contains(src) && !outputs.contains(src) && (v.is_none() || dying.contains(src));
         }
-        read_later.extend(reads(&plan.steps[i]));
+        read_later.extend(plan.steps[i].reads());
     }
 }
 

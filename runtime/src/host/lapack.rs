@@ -67,6 +67,61 @@ fn wsize(x: f64) -> usize {
     (x.max(1.0)) as usize
 }
 
+/// The methods whose real and complex forms differ only in the routine they call:
+/// (gesv, getrf, potrf, geqrf, orgqr/ungqr). The workspace query answers in `Self`; its real
+/// part is the size.
+macro_rules! same_shape_calls {
+    ($gesv:ident, $getrf:ident, $potrf:ident, $geqrf:ident, $orgqr:ident) => {
+        fn gesv(n: usize, nrhs: usize, a: &mut [Self], b: &mut [Self]) -> Int {
+            let (n_, r_, ld) = (int(n), int(nrhs), int(n.max(1)));
+            let mut ipiv = vec![0; n];
+            let mut info = 0;
+            // SAFETY: a is n x n, b n x nrhs, column-major.
+            unsafe { $gesv(&n_, &r_, a.as_mut_ptr(), &ld, ipiv.as_mut_ptr(), b.as_mut_ptr(), &ld, &mut info) };
+            info
+        }
+
+        fn getrf(n: usize, a: &mut [Self]) -> (Vec<Int>, Int) {
+            let (n_, ld) = (int(n), int(n.max(1)));
+            let mut ipiv = vec![0; n];
+            let mut info = 0;
+            // SAFETY: a is n x n.
+            unsafe { $getrf(&n_, &n_, a.as_mut_ptr(), &ld, ipiv.as_mut_ptr(), &mut info) };
+            (ipiv, info)
+        }
+
+        fn potrf(upper: bool, n: usize, a: &mut [Self]) -> Int {
+            let (n_, ld) = (int(n), int(n.max(1)));
+            let mut info = 0;
+            // SAFETY: a is n x n.
+            unsafe { $potrf(&ch(if upper { b'U' } else { b'L' }), &n_, a.as_mut_ptr(), &ld, &mut info, 1) };
+            info
+        }
+
+        fn geqrf(m: usize, n: usize, a: &mut [Self], tau: &mut [Self]) -> Int {
+            let (m_, n_, ld) = (int(m), int(n), int(m.max(1)));
+            let mut info = 0;
+            let mut q = [Self::zero()];
+            // SAFETY: workspace query, then the call with the workspace it asked for.
+            unsafe { $geqrf(&m_, &n_, a.as_mut_ptr(), &ld, tau.as_mut_ptr(), q.as_mut_ptr(), &-1, &mut info) };
+            let mut work = vec![Self::zero(); wsize(q[0].to_c64().re)];
+            unsafe { $geqrf(&m_, &n_, a.as_mut_ptr(), &ld, tau.as_mut_ptr(), work.as_mut_ptr(), &int(work.len()), &mut info) };
+            info
+        }
+
+        fn orgqr(m: usize, cols: usize, k: usize, a: &mut [Self], tau: &[Self]) -> Int {
+            let (m_, c_, k_, ld) = (int(m), int(cols), int(k), int(m.max(1)));
+            let mut info = 0;
+            let mut q = [Self::zero()];
+            // SAFETY: as above; a is m x cols.
+            unsafe { $orgqr(&m_, &c_, &k_, a.as_mut_ptr(), &ld, tau.as_ptr(), q.as_mut_ptr(), &-1, &mut info) };
+            let mut work = vec![Self::zero(); wsize(q[0].to_c64().re)];
+            unsafe { $orgqr(&m_, &c_, &k_, a.as_mut_ptr(), &ld, tau.as_ptr(), work.as_mut_ptr(), &int(work.len()), &mut info) };
+            info
+        }
+    };
+}
+
 /// The scalars LAPACK works in: float64 and complex128.
 pub trait Field: Copy + Default + PartialEq + Send + Sync + std::fmt::Debug + 'static {
     const COMPLEX: bool;
@@ -143,53 +198,7 @@ impl Field for f64 {
         f64::is_finite(self)
     }
 
-    fn gesv(n: usize, nrhs: usize, a: &mut [Self], b: &mut [Self]) -> Int {
-        let (n_, r_, ld) = (int(n), int(nrhs), int(n.max(1)));
-        let mut ipiv = vec![0; n];
-        let mut info = 0;
-        // SAFETY: a is n x n, b n x nrhs, column-major.
-        unsafe { dgesv_(&n_, &r_, a.as_mut_ptr(), &ld, ipiv.as_mut_ptr(), b.as_mut_ptr(), &ld, &mut info) };
-        info
-    }
-
-    fn getrf(n: usize, a: &mut [Self]) -> (Vec<Int>, Int) {
-        let (n_, ld) = (int(n), int(n.max(1)));
-        let mut ipiv = vec![0; n];
-        let mut info = 0;
-        // SAFETY: a is n x n.
-        unsafe { dgetrf_(&n_, &n_, a.as_mut_ptr(), &ld, ipiv.as_mut_ptr(), &mut info) };
-        (ipiv, info)
-    }
-
-    fn potrf(upper: bool, n: usize, a: &mut [Self]) -> Int {
-        let (n_, ld) = (int(n), int(n.max(1)));
-        let mut info = 0;
-        // SAFETY: a is n x n.
-        unsafe { dpotrf_(&ch(if upper { b'U' } else { b'L' }), &n_, a.as_mut_ptr(), &ld, &mut info, 1) };
-        info
-    }
-
-    fn geqrf(m: usize, n: usize, a: &mut [Self], tau: &mut [Self]) -> Int {
-        let (m_, n_, ld) = (int(m), int(n), int(m.max(1)));
-        let mut info = 0;
-        let mut q = [0.0];
-        // SAFETY: workspace query, then the call with the workspace it asked for.
-        unsafe { dgeqrf_(&m_, &n_, a.as_mut_ptr(), &ld, tau.as_mut_ptr(), q.as_mut_ptr(), &-1, &mut info) };
-        let mut work = vec![0.0; wsize(q[0])];
-        unsafe { dgeqrf_(&m_, &n_, a.as_mut_ptr(), &ld, tau.as_mut_ptr(), work.as_mut_ptr(), &int(work.len()), &mut info) };
-        info
-    }
-
-    fn orgqr(m: usize, cols: usize, k: usize, a: &mut [Self], tau: &[Self]) -> Int {
-        let (m_, c_, k_, ld) = (int(m), int(cols), int(k), int(m.max(1)));
-        let mut info = 0;
-        let mut q = [0.0];
-        // SAFETY: as above; a is m x cols.
-        unsafe { dorgqr_(&m_, &c_, &k_, a.as_mut_ptr(), &ld, tau.as_ptr(), q.as_mut_ptr(), &-1, &mut info) };
-        let mut work = vec![0.0; wsize(q[0])];
-        unsafe { dorgqr_(&m_, &c_, &k_, a.as_mut_ptr(), &ld, tau.as_ptr(), work.as_mut_ptr(), &int(work.len()), &mut info) };
-        info
-    }
+    same_shape_calls!(dgesv_, dgetrf_, dpotrf_, dgeqrf_, dorgqr_);
 
     fn heevd(vectors: bool, upper: bool, n: usize, a: &mut [Self], w: &mut [f64]) -> Int {
         let (n_, ld) = (int(n), int(n.max(1)));
@@ -339,53 +348,7 @@ impl Field for C64 {
         self.re.is_finite() && self.im.is_finite()
     }
 
-    fn gesv(n: usize, nrhs: usize, a: &mut [Self], b: &mut [Self]) -> Int {
-        let (n_, r_, ld) = (int(n), int(nrhs), int(n.max(1)));
-        let mut ipiv = vec![0; n];
-        let mut info = 0;
-        // SAFETY: a is n x n, b n x nrhs, column-major.
-        unsafe { zgesv_(&n_, &r_, a.as_mut_ptr(), &ld, ipiv.as_mut_ptr(), b.as_mut_ptr(), &ld, &mut info) };
-        info
-    }
-
-    fn getrf(n: usize, a: &mut [Self]) -> (Vec<Int>, Int) {
-        let (n_, ld) = (int(n), int(n.max(1)));
-        let mut ipiv = vec![0; n];
-        let mut info = 0;
-        // SAFETY: a is n x n.
-        unsafe { zgetrf_(&n_, &n_, a.as_mut_ptr(), &ld, ipiv.as_mut_ptr(), &mut info) };
-        (ipiv, info)
-    }
-
-    fn potrf(upper: bool, n: usize, a: &mut [Self]) -> Int {
-        let (n_, ld) = (int(n), int(n.max(1)));
-        let mut info = 0;
-        // SAFETY: a is n x n.
-        unsafe { zpotrf_(&ch(if upper { b'U' } else { b'L' }), &n_, a.as_mut_ptr(), &ld, &mut info, 1) };
-        info
-    }
-
-    fn geqrf(m: usize, n: usize, a: &mut [Self], tau: &mut [Self]) -> Int {
-        let (m_, n_, ld) = (int(m), int(n), int(m.max(1)));
-        let mut info = 0;
-        let mut q = [Self::zero()];
-        // SAFETY: workspace query, then the call.
-        unsafe { zgeqrf_(&m_, &n_, a.as_mut_ptr(), &ld, tau.as_mut_ptr(), q.as_mut_ptr(), &-1, &mut info) };
-        let mut work = vec![Self::zero(); wsize(q[0].re)];
-        unsafe { zgeqrf_(&m_, &n_, a.as_mut_ptr(), &ld, tau.as_mut_ptr(), work.as_mut_ptr(), &int(work.len()), &mut info) };
-        info
-    }
-
-    fn orgqr(m: usize, cols: usize, k: usize, a: &mut [Self], tau: &[Self]) -> Int {
-        let (m_, c_, k_, ld) = (int(m), int(cols), int(k), int(m.max(1)));
-        let mut info = 0;
-        let mut q = [Self::zero()];
-        // SAFETY: as above.
-        unsafe { zungqr_(&m_, &c_, &k_, a.as_mut_ptr(), &ld, tau.as_ptr(), q.as_mut_ptr(), &-1, &mut info) };
-        let mut work = vec![Self::zero(); wsize(q[0].re)];
-        unsafe { zungqr_(&m_, &c_, &k_, a.as_mut_ptr(), &ld, tau.as_ptr(), work.as_mut_ptr(), &int(work.len()), &mut info) };
-        info
-    }
+    same_shape_calls!(zgesv_, zgetrf_, zpotrf_, zgeqrf_, zungqr_);
 
     fn heevd(vectors: bool, upper: bool, n: usize, a: &mut [Self], w: &mut [f64]) -> Int {
         let (n_, ld) = (int(n), int(n.max(1)));

@@ -148,10 +148,9 @@ def _s_of(*xs):
     return _session()
 
 
+# out=/where= belong to the ufunc objects these become (install_ufuncs, at the end).
 def _binary(name):
-    def f(x1, x2, out=None):
-        if out is not None:
-            raise NotImplementedError("starp does not support out= yet")
+    def f(x1, x2):
         s = _s_of(x1, x2)
         if not isinstance(x1, ndarray) and not isinstance(x2, ndarray):
             # Two scalars: NumPy gives a 0-d result with the scalars' default dtypes.
@@ -164,9 +163,7 @@ def _binary(name):
 
 
 def _unary(name):
-    def f(x, out=None):
-        if out is not None:
-            raise NotImplementedError("starp does not support out= yet")
+    def f(x):
         x = asarray(x)
         return _wrap(x._s.unary(name, x._a), x._s)
 

@@ -7,4 +7,6 @@
 pub mod interp;
 pub mod jit;
 pub mod vmath;
+#[cfg(test)]
+mod test_rng;
 pub use jit::{jit_ir, jit_stats, run, JitStats};

@@ -6,36 +6,7 @@
 use super::*;
 use std::time::Instant;
 
-/// xorshift64*.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-    fn range(&mut self, lo: f64, hi: f64) -> f64 {
-        lo + (hi - lo) * self.unit()
-    }
-    /// A value with a uniformly random exponent in [emin, emax] and sign.
-    fn log_uniform(&mut self, emin: i32, emax: i32, signed: bool) -> f64 {
-        let e = emin + (self.next() % (emax - emin + 1) as u64) as i32;
-        let m = 1.0 + self.unit();
-        let v = m * 2f64.powi(e);
-        if signed && self.next() & 1 == 1 {
-            -v
-        } else {
-            v
-        }
-    }
-}
+use crate::test_rng::Rng;
 
 fn ord64(x: f64) -> i64 {
     let b = x.to_bits() as i64;

@@ -157,6 +157,31 @@ impl HostOp {
         g
     }
 
+    /// The axis along which the op works line by line (each 1-d line along it independently),
+    /// so that it can run on blocks of its input split along any other axis; None for ops that
+    /// need their whole input.
+    pub fn line_axis(&self) -> Option<usize> {
+        match self {
+            HostOp::Sort { axis, .. }
+            | HostOp::Cumulative { axis, .. }
+            | HostOp::Fft { axis, .. }
+            | HostOp::Quantile { axis, .. }
+            | HostOp::Median { axis } => Some(*axis),
+            _ => None,
+        }
+    }
+
+    /// Where input axis `k` (not the line axis) lies in the output: `median` drops the line
+    /// axis, `quantile` drops it and puts the q axis first, the others keep their axes.
+    pub fn output_axis(&self, k: usize) -> usize {
+        let dropped = |axis: usize| if k > axis { k - 1 } else { k };
+        match self {
+            HostOp::Median { axis } => dropped(*axis),
+            HostOp::Quantile { axis, .. } => 1 + dropped(*axis),
+            _ => k,
+        }
+    }
+
     /// The function's name, for dumps and profiles (without the output index).
     pub fn func_name(&self) -> String {
         match self {

@@ -22,14 +22,20 @@ impl Layout {
 
     /// Axis 0 split evenly over `ranks`; 0-d arrays are replicated.
     pub fn block0(shape: &[usize], ranks: usize) -> Layout {
+        Layout::blocks_along(shape, ranks, 0)
+    }
+
+    /// `axis` split evenly over `ranks` as `block0` splits axis 0 (for ops that work along
+    /// another axis); 0-d arrays are replicated.
+    pub fn blocks_along(shape: &[usize], ranks: usize, axis: usize) -> Layout {
         if shape.is_empty() {
             return Layout::replicated(shape, ranks);
         }
         let boxes = (0..ranks)
             .map(|r| {
-                let (lo, hi) = block_range(shape[0], ranks, r);
+                let (lo, hi) = block_range(shape[axis], ranks, r);
                 let mut b = full_box(shape);
-                b[0] = (lo, hi);
+                b[axis] = (lo, hi);
                 b
             })
             .collect();

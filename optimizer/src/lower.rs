@@ -336,29 +336,40 @@ impl Lowerer<'_> {
         Ok(())
     }
 
-    /// One step computes the host nodes `members` (same computation, different outputs): each
-    /// input is replicated on every rank, and so is each output.
+    /// How a host step is distributed: ops that work line by line along one axis of an n-d
+    /// input run on blocks split along another axis (axis 0 when they can, else the longest);
+    /// a 1-d sort is a sample sort; everything else is replicated.
+    fn host_mode(&self, op: &ir::HostOp, input_shape: &[usize]) -> HostMode {
+        match op.line_axis() {
+            Some(_) if input_shape.len() == 1 && matches!(op, ir::HostOp::Sort { .. }) => HostMode::SampleSort,
+            Some(line) if input_shape.len() >= 2 => {
+                let split = if line != 0 {
+                    0
+                } else {
+                    (1..input_shape.len()).max_by_key(|&k| (input_shape[k], std::cmp::Reverse(k))).unwrap_or(1)
+                };
+                HostMode::Split { axis: split }
+            }
+            _ => HostMode::Replicated,
+        }
+    }
+
+    /// One step computes the host nodes `members` (same computation, different outputs), with
+    /// its inputs and outputs laid out as `host_mode` says.
     fn host(&mut self, members: &[NodeId]) -> Result<()> {
         let first = self.g.node(members[0]);
         let Op::Host(op) = &first.op else { unreachable!() };
         let op = op.group();
-        // Sorts are distributed: along an axis other than 0 every rank sorts its own rows; a 1-d
-        // sort is a sample sort. An n-d sort along axis 0 stays replicated.
-        let mode = match &op {
-            ir::HostOp::Sort { axis, .. } => match first.shape.len() {
-                1 => HostMode::SampleSort,
-                nd if nd >= 2 && *axis != 0 => HostMode::Rows,
-                _ => HostMode::Replicated,
-            },
-            _ => HostMode::Replicated,
-        };
+        let in_shape = self.g.node(self.resolve(first.inputs[0])).shape.clone();
+        let mode = self.host_mode(&op, &in_shape);
         let mut inputs = Vec::new();
         for &i in &first.inputs {
             let v = self.value_of(self.resolve(i));
             let shape = self.plan.value(v).shape.clone();
             let need = match mode {
                 HostMode::Replicated => vec![full_box(&shape); self.ranks],
-                HostMode::Rows | HostMode::SampleSort => Layout::block0(&shape, self.ranks).boxes,
+                HostMode::Split { axis } => Layout::blocks_along(&shape, self.ranks, axis).boxes,
+                HostMode::SampleSort => Layout::block0(&shape, self.ranks).boxes,
             };
             inputs.push(self.ensure_boxes(v, need, false));
         }
@@ -368,7 +379,8 @@ impl Lowerer<'_> {
             let Op::Host(h) = &node.op else { unreachable!() };
             let layout = match mode {
                 HostMode::Replicated => Layout::replicated(&node.shape, self.ranks),
-                HostMode::Rows | HostMode::SampleSort => Layout::block0(&node.shape, self.ranks),
+                HostMode::Split { axis } => Layout::blocks_along(&node.shape, self.ranks, op.output_axis(axis)),
+                HostMode::SampleSort => Layout::block0(&node.shape, self.ranks),
             };
             let out = self.new_value(Value { shape: node.shape.clone(), dtype: node.dtype, layout, source: None, node: Some(m) });
             self.values.insert(m, out);
@@ -865,9 +877,9 @@ mod tests {
     }
 
     #[test]
-    fn sorts_are_planned_as_distributed_host_steps() {
+    fn line_ops_are_planned_as_distributed_host_steps() {
         // Along axis 1 each rank sorts its own rows: no exchange at all. A 1-d sort is a sample
-        // sort of block-0 rows into block-0 outputs; an n-d sort along axis 0 stays replicated.
+        // sort of block-0 rows into block-0 outputs.
         let mut t = G::new(3);
         let a = t.source(&[7, 5]);
         let sort = |axis, output| Op::Host(ir::HostOp::Sort { axis, output });
@@ -875,9 +887,9 @@ mod tests {
         let p = t.plan(s);
         assert!(p.exchange_bytes().is_empty(), "{p}");
         let Some(Step::Host { mode, outs, .. }) = p.steps.iter().find(|s| matches!(s, Step::Host { .. })) else { panic!("{p}") };
-        assert_eq!(*mode, HostMode::Rows);
+        assert_eq!(*mode, HostMode::Split { axis: 0 });
         assert_eq!(p.value(outs[0].1).layout, Layout::block0(&[7, 5], 3));
-        assert!(p.to_string().contains("host sort(axis=1) (rows) reads"), "{p}");
+        assert!(p.to_string().contains("host sort(axis=1) (split along axis 0) reads"), "{p}");
 
         let mut t = G::new(3);
         let b = t.source(&[10]);
@@ -891,10 +903,39 @@ mod tests {
         assert_eq!((*mode, outs.len()), (HostMode::SampleSort, 2));
         assert!(p.exchange_bytes().is_empty(), "{p}");
 
+        // Along axis 0 of an n-d array the input is split along its longest other axis: one
+        // exchange there, the sort, and the result in those blocks (no gather to every rank).
         let mut t = G::new(3);
-        let c = t.source(&[7, 5]);
-        let s = t.add(sort(0, 0), vec![c], &[7, 5]);
+        let c = t.source(&[7, 2, 5]);
+        let s = t.add(sort(0, 0), vec![c], &[7, 2, 5]);
         let p = t.plan(s);
+        let Some(Step::Host { mode, outs, .. }) = p.steps.iter().find(|s| matches!(s, Step::Host { .. })) else { panic!("{p}") };
+        assert_eq!(*mode, HostMode::Split { axis: 2 });
+        assert_eq!(p.value(outs[0].1).layout, Layout::blocks_along(&[7, 2, 5], 3, 2));
+        let moved: usize = p.exchange_bytes().iter().sum();
+        assert!(moved < 7 * 2 * 5 * 8, "only the off-block parts move: {p}");
+
+        // median along axis 0 of (7, 5): the result (5,) is split as the input's axis 1 was;
+        // quantile's q axis comes first.
+        let mut t = G::new(2);
+        let d = t.source(&[7, 5]);
+        let m = t.add(Op::Host(ir::HostOp::Median { axis: 0 }), vec![d], &[5]);
+        let p = t.plan(m);
+        let Some(Step::Host { mode, outs, .. }) = p.steps.iter().find(|s| matches!(s, Step::Host { .. })) else { panic!("{p}") };
+        assert_eq!(*mode, HostMode::Split { axis: 1 });
+        assert_eq!(p.value(outs[0].1).layout, Layout::blocks_along(&[5], 2, 0));
+        let mut t = G::new(2);
+        let e = t.source(&[7, 5]);
+        let q = t.add(Op::Host(ir::HostOp::Quantile { axis: 0, q: vec![0.1, 0.5, 0.9] }), vec![e], &[3, 5]);
+        let p = t.plan(q);
+        let Some(Step::Host { outs, .. }) = p.steps.iter().find(|s| matches!(s, Step::Host { .. })) else { panic!("{p}") };
+        assert_eq!(p.value(outs[0].1).layout, Layout::blocks_along(&[3, 5], 2, 1));
+
+        // Ops that need their whole input stay replicated.
+        let mut t = G::new(3);
+        let f = t.source(&[4, 4]);
+        let inv = t.add(Op::Host(ir::HostOp::Inv), vec![f], &[4, 4]);
+        let p = t.plan(inv);
         assert!(p.steps.iter().any(|s| matches!(s, Step::Host { mode: HostMode::Replicated, .. })), "{p}");
     }
 

@@ -93,9 +93,9 @@ pub enum Step {
     MatMul { a: ValueId, b: ValueId, out: ValueId },
     /// A host op (`op` is its group: output index 0) computing every requested output, `outs` =
     /// (output index, value). `mode` says where the data lives: `Replicated`, every rank holds
-    /// all of each input and of each output; `Rows`, every input and output is in block-0 rows
-    /// of one shape and each rank runs the op on its own rows (ops that work along another
-    /// axis); `SampleSort`, a distributed stable sort of a 1-d block-0 input into block-0
+    /// all of each input and of each output; `Split`, every input and output is split in blocks
+    /// along an axis the op does not work along and each rank runs the op on its own block;
+    /// `SampleSort`, a distributed stable sort of a 1-d block-0 input into block-0
     /// outputs, with collectives inside the step (see runtime/src/sample_sort.rs).
     Host {
         op: HostOp,
@@ -114,9 +114,10 @@ pub enum HostMode {
     /// Inputs and outputs replicated; every rank computes the whole result.
     #[default]
     Replicated,
-    /// Inputs and outputs in block-0 rows of the same shape; each rank computes its own rows,
-    /// no communication.
-    Rows,
+    /// Inputs split in blocks along `axis` (`Layout::blocks_along`), outputs along the axis that
+    /// becomes (`HostOp::split_axis_of_output`); the op works along other axes, so each rank
+    /// computes its own block with no communication.
+    Split { axis: usize },
     /// `HostOp::Sort` of a 1-d block-0 input: local sorts, regular samples all-gathered,
     /// splitters, one all-to-all-v of (value, global index) buckets, a merge, and an
     /// all-to-all-v back to block-0 outputs. Its traffic depends on the data, so it is counted
@@ -125,11 +126,11 @@ pub enum HostMode {
 }
 
 impl HostMode {
-    pub fn name(self) -> &'static str {
+    pub fn name(self) -> String {
         match self {
-            HostMode::Replicated => "replicated",
-            HostMode::Rows => "rows",
-            HostMode::SampleSort => "sample sort",
+            HostMode::Replicated => "replicated".into(),
+            HostMode::Split { axis } => format!("split along axis {axis}"),
+            HostMode::SampleSort => "sample sort".into(),
         }
     }
 }

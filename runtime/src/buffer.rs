@@ -107,6 +107,48 @@ impl LocalBuf {
         LocalBuf::zeroed(dtype, numel(&box_shape(b)))
     }
 
+    /// The elements of box `want` of this buffer, which holds box `have` (containing `want`),
+    /// both row-major.
+    pub fn sub_box(&self, have: &IBox, want: &IBox) -> Result<LocalBuf> {
+        let mut out = LocalBuf::for_box(self.dtype, want)?;
+        let n = want.len();
+        if out.is_empty() {
+            return Ok(out);
+        }
+        if n == 0 {
+            out.bytes_mut().copy_from_slice(self.bytes());
+            return Ok(out);
+        }
+        let isz = self.dtype.itemsize();
+        let strides = ir::layout::local_strides(have);
+        let run = (want[n - 1].1 - want[n - 1].0) * isz;
+        let (src, dst) = (self.bytes(), out.bytes_mut());
+        // One contiguous run per index of the leading axes of `want`, in row-major order.
+        let mut idx: Vec<usize> = want[..n - 1].iter().map(|r| r.0).collect();
+        let mut at = 0;
+        loop {
+            let mut off = (want[n - 1].0 - have[n - 1].0) as i64;
+            for (j, &i) in idx.iter().enumerate() {
+                off += (i - have[j].0) as i64 * strides[j];
+            }
+            let o = off as usize * isz;
+            dst[at..at + run].copy_from_slice(&src[o..o + run]);
+            at += run;
+            let mut j = n - 1;
+            loop {
+                if j == 0 {
+                    return Ok(out);
+                }
+                j -= 1;
+                idx[j] += 1;
+                if idx[j] < want[j].1 {
+                    break;
+                }
+                idx[j] = want[j].0;
+            }
+        }
+    }
+
     pub fn from_bytes(dtype: DType, bytes: &[u8]) -> Result<LocalBuf> {
         let mut b = LocalBuf::zeroed(dtype, bytes.len() / dtype.itemsize())?;
         b.bytes_mut().copy_from_slice(bytes);
@@ -288,6 +330,35 @@ mod tests {
 
     fn bytes_of(v: &[f64]) -> Vec<u8> {
         v.iter().flat_map(|x| x.to_le_bytes()).collect()
+    }
+
+    #[test]
+    fn sub_box_copies_the_inner_box_row_major() {
+        // A 3x4x5 box starting at (1, 0, 2) holding value = its global flat index in a 9x4x9
+        // array; the inner box (2..4, 1..3, 3..6) is read back in row-major order.
+        let have: IBox = vec![(1, 4), (0, 4), (2, 7)];
+        let flat = |i: usize, j: usize, k: usize| (i * 36 + j * 9 + k) as f64;
+        let mut vals = Vec::new();
+        for i in 1..4 {
+            for j in 0..4 {
+                for k in 2..7 {
+                    vals.push(flat(i, j, k));
+                }
+            }
+        }
+        let buf = LocalBuf::from_bytes(DType::F64, &bytes_of(&vals)).unwrap();
+        let want: IBox = vec![(2, 4), (1, 3), (3, 6)];
+        let mut expect = Vec::new();
+        for i in 2..4 {
+            for j in 1..3 {
+                for k in 3..6 {
+                    expect.push(flat(i, j, k));
+                }
+            }
+        }
+        assert_eq!(buf.sub_box(&have, &want).unwrap().bytes(), &bytes_of(&expect)[..]);
+        assert_eq!(buf.sub_box(&have, &vec![(2, 2), (0, 4), (2, 7)]).unwrap().len(), 0);
+        assert_eq!(buf.sub_box(&have, &have).unwrap().bytes(), buf.bytes());
     }
 
     #[test]

@@ -152,8 +152,8 @@ fn run_step(ex: &mut Exec<'_>, plan: &Plan, step: &Step, store: &mut RankStore) 
             Step::Host { op, inputs, outs, mode: HostMode::Replicated } => {
                 crate::profile::time(me, || format!("host {}", op.func_name()), 0, || ex.host(op, inputs, outs))?
             }
-            Step::Host { op, inputs, outs, mode: HostMode::Rows } => {
-                crate::profile::time(me, || format!("host {} (rows)", op.func_name()), 0, || ex.host_rows(op, inputs, outs))?
+            Step::Host { op, inputs, outs, mode: HostMode::Split { axis } } => {
+                crate::profile::time(me, || format!("host {} (split along axis {axis})", op.func_name()), 0, || ex.host_split(op, inputs, outs, *axis))?
             }
             Step::Host { op, inputs, outs, mode: HostMode::SampleSort } => {
                 let moved = crate::profile::time(me, || format!("host {} (sample sort)", op.func_name()), 0, || ex.sample_sort(op, inputs, outs))?;
@@ -236,10 +236,16 @@ impl Exec<'_> {
     /// This rank's block-0 rows of input `v` (its local buffer may hold more rows, e.g. when
     /// it is replicated), as a buffer of their own when they are not the whole local buffer.
     fn rows_of(&self, v: ValueId) -> Result<(Arc<LocalBuf>, Vec<usize>)> {
+        self.block_of(v, 0)
+    }
+
+    /// This rank's block of `v` split along `axis` (`Layout::blocks_along`), from the box it
+    /// holds (the block itself, or a box containing it).
+    fn block_of(&self, v: ValueId, axis: usize) -> Result<(Arc<LocalBuf>, Vec<usize>)> {
         let me = self.me;
         let val = self.plan.value(v);
         let buf = self.get(v)?;
-        let want = ir::layout::Layout::block0(&val.shape, self.plan.ranks).boxes[me].clone();
+        let want = ir::layout::Layout::blocks_along(&val.shape, self.plan.ranks, axis).boxes[me].clone();
         let have = &val.layout.boxes[me];
         let local_shape = box_shape(&want);
         if *have == want {
@@ -248,6 +254,12 @@ impl Exec<'_> {
         let isz = val.dtype.itemsize();
         if box_numel(&want) == 0 {
             return Ok((Arc::new(LocalBuf::zeroed(val.dtype, 0)?), local_shape));
+        }
+        if !contains(have, &want) {
+            return Err(Error::Internal(format!("rank {me} does not hold its block {want:?} of {v}")));
+        }
+        if axis != 0 {
+            return Ok((Arc::new(buf.sub_box(have, &want)?), local_shape));
         }
         let bad = || Error::Internal(format!("rank {me} does not hold its rows of {v} as a flat range"));
         let (h0, _) = flat_range(have, &val.shape).ok_or_else(bad)?;
@@ -265,10 +277,10 @@ impl Exec<'_> {
             .collect()
     }
 
-    /// A host op on this rank's block-0 rows of its inputs (the op works along other axes);
-    /// its outputs are this rank's rows.
-    fn host_rows(&mut self, op: &ir::HostOp, inputs: &[ValueId], outs: &[(usize, ValueId)]) -> Result<()> {
-        let rows: Vec<(Arc<LocalBuf>, Vec<usize>)> = inputs.iter().map(|v| self.rows_of(*v)).collect::<Result<_>>()?;
+    /// A host op on this rank's block of its inputs split along `axis` (the op works along
+    /// another axis); its outputs are this rank's blocks.
+    fn host_split(&mut self, op: &ir::HostOp, inputs: &[ValueId], outs: &[(usize, ValueId)], axis: usize) -> Result<()> {
+        let rows: Vec<(Arc<LocalBuf>, Vec<usize>)> = inputs.iter().map(|v| self.block_of(*v, axis)).collect::<Result<_>>()?;
         let ins: Vec<crate::host::Input> = rows.iter().map(|(b, s)| crate::host::Input { buf: b, shape: s }).collect();
         let results = crate::host::run(op, &ins, &self.out_specs(outs))?;
         drop(ins);

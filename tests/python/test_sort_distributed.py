@@ -8,7 +8,7 @@ import pytest
 
 import starp
 import starp.numpy as snp
-from _helpers import CURRENT_RANKS, check, starp_only, to_numpy, to_starp
+from _helpers import CURRENT_RANKS, assert_same, check, starp_only, to_numpy, to_starp
 
 SIZES = [0, 1, 2, 3, 5, 7, 13, 101, 1000]
 DTYPES = ["int64", "int8", "uint16", "float64", "float32", "bool", "complex128", "complex64"]
@@ -89,11 +89,39 @@ def test_plans_sort_rows_locally_and_1d_as_a_sample_sort():
     x = to_starp(np.random.default_rng(0).random((9, 6)))
     text = snp.sort(x, axis=1).explain()
     plan = text.split("== physical plan ==")[1]
-    assert "host sort(axis=1) (rows)" in plan, text
+    assert "host sort(axis=1) (split along axis 0)" in plan, text
     assert "redistribute" not in plan, text
     y = to_starp(np.random.default_rng(0).random(50))
     plan = snp.argsort(y).explain().split("== physical plan ==")[1]
     assert "(sample sort)" in plan and "redistribute" not in plan, plan
+
+
+@starp_only
+@pytest.mark.parametrize("name, fn", [
+    ("sort", lambda xp, x: xp.sort(x, axis=0)),
+    ("cumsum", lambda xp, x: xp.cumsum(x, axis=0)),
+    ("median", lambda xp, x: xp.median(x, axis=0)),
+    ("quantile", lambda xp, x: xp.quantile(x, [0.25, 0.5], axis=0)),
+    ("fft", lambda xp, x: xp.fft.fft(x, axis=0)),
+])
+def test_line_ops_along_axis_0_run_on_column_blocks_not_replicated(name, fn):
+    """An op along axis 0 of a row-distributed (n, m) array works on blocks of columns: the
+    input moves once (about (P-1)/P of it), nobody holds all of it, and the values are NumPy's."""
+    p = CURRENT_RANKS[0]
+    a = np.random.default_rng(1).random((301, 13))
+    x = to_starp(a).persist()
+    r = fn(snp, x)
+    plan = r.explain().split("== physical plan ==")[1]
+    assert "(split along axis 1)" in plan, plan
+    before = starp.stats()["bytes_moved"]
+    r = r.persist()
+    moved = starp.stats()["bytes_moved"] - before
+    # The op's input (complex for the FFT) moves once; replicating it would move P - 1 copies.
+    op_input_bytes = a.nbytes * (2 if name == "fft" else 1)
+    assert moved <= op_input_bytes * (p - 1) / p, (moved, op_input_bytes)
+    assert_same(to_numpy(r), fn(np, a))
+    if p == 1:
+        assert moved == 0
 
 
 @starp_only

@@ -358,11 +358,20 @@ def test_fallback_warns_once():
 def test_unsupported_keyword_falls_back():
     from starp.numpy import _interop
 
-    _interop._WARNED.discard("numpy.sum")
+    _interop._WARNED.discard("numpy.var")
     a = np.arange(6.0).reshape(2, 3)
-    with pytest.warns(UserWarning, match="numpy.sum"):
-        r = np.sum(to_starp(a), axis=0, out=np.zeros(3))
-    np.testing.assert_array_equal(r, a.sum(axis=0))
+    m = a.mean(axis=0, keepdims=True)
+    with pytest.warns(UserWarning, match="numpy.var"):
+        r = np.var(to_starp(a), axis=0, mean=m)
+    np.testing.assert_array_equal(r, np.var(a, axis=0, mean=m))
+
+
+def test_numpy_sum_with_out_stays_in_starp():
+    a = np.arange(6.0).reshape(2, 3)
+    out = to_starp(np.zeros(3))
+    r = np.sum(to_starp(a), axis=0, out=out)
+    assert r is out
+    np.testing.assert_array_equal(to_numpy(out), a.sum(axis=0))
 
 
 # --------------------------------------------------------------------------

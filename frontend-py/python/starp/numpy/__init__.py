@@ -10,6 +10,7 @@ from starp.numpy._array import dtype_name as _dtype_name
 from starp.numpy._array import from_numpy as _from_numpy
 from starp.numpy._array import ndarray
 from starp.numpy._array import operand as _operand
+from starp.numpy._array import store_out as _store_out
 from starp.numpy._array import wrap as _wrap
 
 # dtypes and constants are NumPy's own objects.
@@ -353,7 +354,8 @@ def round(a, decimals=0, out=None):
     (or rint(a / 10**-d) * 10**-d), integers through float64 for negative decimals."""
     import operator
 
-    _no_out(out)
+    if out is not None:
+        return _store_out(round(a, decimals), out, "same_kind")
     a = asarray(a)
     decimals = operator.index(decimals)
     kind = a.dtype.kind
@@ -427,12 +429,12 @@ min = amin = _red("min")
 max = amax = _red("max")
 
 
-def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
-    return asarray(a).var(axis=axis, dtype=dtype, out=out, ddof=ddof, keepdims=keepdims)
+def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kwargs):
+    return asarray(a).var(axis=axis, dtype=dtype, out=out, ddof=ddof, keepdims=keepdims, **kwargs)
 
 
-def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
-    return asarray(a).std(axis=axis, dtype=dtype, out=out, ddof=ddof, keepdims=keepdims)
+def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kwargs):
+    return asarray(a).std(axis=axis, dtype=dtype, out=out, ddof=ddof, keepdims=keepdims, **kwargs)
 
 
 # ---- shapes ----

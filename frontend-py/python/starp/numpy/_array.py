@@ -98,6 +98,36 @@ def _no_out(out):
         raise NotImplementedError("starp does not support out= yet")
 
 
+def store_out(r, out, casting="unsafe"):
+    """NumPy's `out=` of a function that is not a ufunc: the result r, of exactly out's shape,
+    written into out (a starp or NumPy array) under `casting` (reductions cast unsafely, as
+    NumPy's do); returns out, or r when out is None."""
+    if out is None:
+        return r
+    if isinstance(out, tuple) and len(out) == 1:
+        out = out[0]
+    if not isinstance(out, (ndarray, _np.ndarray)):
+        raise TypeError(f"out must be an array, not {type(out).__name__}")
+    if tuple(out.shape) != tuple(r.shape):
+        raise ValueError(f"output array has the wrong shape: found {tuple(out.shape)} but the result "
+                         f"has shape {tuple(r.shape)}")
+    if not _np.can_cast(r.dtype, out.dtype, casting):
+        raise TypeError(f"Cannot cast array data from {r.dtype!r} to {out.dtype!r} according to the "
+                        f"rule {casting!r}")
+    if isinstance(out, ndarray):
+        out[...] = r
+    else:
+        out[...] = _np.asarray(r)
+    return out
+
+
+def _index_out(out):
+    """argmin/argmax write int64 indices through out, which NumPy requires to be safely castable
+    to intp (so int32, uint8 and bool work, uint64 and floats do not)."""
+    if out is not None and isinstance(out, (ndarray, _np.ndarray)) and not _np.can_cast(out.dtype, _np.intp, "safe"):
+        raise TypeError(f"Cannot cast array data from {out.dtype!r} to dtype('int64') according to the rule 'safe'")
+
+
 def _binop(name, reflected=False):
     def f(self, other):
         s = self._s
@@ -121,16 +151,39 @@ def _iop(name):
     return f
 
 
-def _reduction(op, with_dtype=False):
-    """A reduction method with NumPy's signature (sum and prod also take dtype=)."""
-    if with_dtype:
-        def f(self, axis=None, dtype=None, out=None, keepdims=False):
-            return self._reduce(op, axis, keepdims, dtype, out)
-    else:
-        def f(self, axis=None, out=None, keepdims=False):
+_NoValue = _np._NoValue
+
+#: The value a where= mask leaves in place of skipped elements (min/max have none: initial=).
+_IDENTITY = {"sum": 0, "prod": 1, "any": False, "all": True}
+_UFUNC_OF = {"min": "minimum", "max": "maximum", "sum": "add", "prod": "multiply"}
+
+
+def _reduction(op, with_dtype=False, with_initial=True):
+    """A reduction method with NumPy's signature (sum and prod also take dtype=; any and all
+    take where= but no initial=; argmin/argmax neither)."""
+    if op in ("argmin", "argmax"):
+        def f(self, axis=None, out=None, *, keepdims=False):
             return self._reduce(op, axis, keepdims, None, out)
+    elif with_dtype:
+        def f(self, axis=None, dtype=None, out=None, keepdims=False, initial=_NoValue, where=True):
+            return self._reduce(op, axis, keepdims, dtype, out, initial, where)
+    elif with_initial:
+        def f(self, axis=None, out=None, keepdims=False, initial=_NoValue, where=True):
+            return self._reduce(op, axis, keepdims, None, out, initial, where)
+    else:
+        def f(self, axis=None, out=None, keepdims=False, *, where=True):
+            return self._reduce(op, axis, keepdims, None, out, _NoValue, where)
     f.__name__ = op
     return f
+
+
+def _reduced_shape(shape, axis, keepdims):
+    from numpy.lib.array_utils import normalize_axis_tuple
+
+    axes = range(len(shape)) if axis is None else normalize_axis_tuple(axis, len(shape))
+    if keepdims:
+        return tuple(1 if i in axes else d for i, d in enumerate(shape))
+    return tuple(d for i, d in enumerate(shape) if i not in axes)
 
 
 class ndarray:
@@ -260,6 +313,78 @@ class ndarray:
 
     def item(self, *args):
         return self.compute().item(*args)
+
+    # ---- Python protocols: pickling and copying compute the values ----
+    def __reduce__(self):
+        # A pickle holds the values (NumPy's), so it loads in any process and at any rank count.
+        return (_unpickle, (self.compute(), self._scalar))
+
+    def __copy__(self):
+        return self.copy()
+
+    def __deepcopy__(self, memo):
+        return self.copy()
+
+    def dumps(self):
+        import pickle
+
+        return pickle.dumps(self)
+
+    def dump(self, file):
+        import pickle
+
+        if isinstance(file, (str, bytes)) or hasattr(file, "__fspath__"):
+            with open(file, "wb") as f:
+                pickle.dump(self, f)
+        else:
+            pickle.dump(self, file)
+
+    def __contains__(self, value):
+        return bool((self == value).any())
+
+    def tobytes(self, order="C"):
+        return self.compute().tobytes(order)
+
+    # ---- small methods NumPy programs use ----
+    def fill(self, value):
+        """Sets every element to `value` (cast as NumPy casts a scalar into the array)."""
+        if isinstance(value, ndarray) and value.size != 1 or _np.ndim(value) != 0 and not isinstance(value, ndarray):
+            raise ValueError("fill value must be a scalar")
+        self[...] = value
+
+    def dot(self, b, out=None):
+        from starp.numpy import dot
+
+        return store_out(dot(self, b), out, "same_kind")
+
+    @property
+    def mT(self):
+        if self.ndim < 2:
+            raise ValueError("matrix transpose with ndim < 2 is undefined")
+        return self.swapaxes(-1, -2)
+
+    def view(self, dtype=None, type=None):
+        """A new array object over the same data (writes through it are seen here). starp cannot
+        reinterpret bytes as another dtype."""
+        if type is not None and not (isinstance(type, _builtin_type) and issubclass(type, ndarray)):
+            raise NotImplementedError("starp's view supports type=None (starp arrays) only")
+        if dtype is not None and _np.dtype(dtype) != self.dtype:
+            raise NotImplementedError(f"starp cannot reinterpret {self.dtype} data as {_np.dtype(dtype)} "
+                                      "(view with another dtype); use astype to convert values")
+        return self[...]
+
+    @property
+    def flat(self):
+        return FlatIter(self)
+
+    @property
+    def device(self):
+        return "cpu"
+
+    def to_device(self, device, /, *, stream=None):
+        if device != "cpu":
+            raise ValueError(f"unsupported device {device!r}: starp arrays live on 'cpu'")
+        return self
 
     def tolist(self):
         return self.compute().tolist()
@@ -396,8 +521,42 @@ class ndarray:
         axes = None if axes is None or len(axes) == 0 else [int(_index(a)) for a in axes]
         return wrap(self._s.transpose(self._a, axes), self._s)
 
-    def _reduce(self, op, axis, keepdims, dtype=None, out=None):
-        _no_out(out)
+    def _reduce(self, op, axis, keepdims, dtype=None, out=None, initial=_NoValue, where=True):
+        if op in ("argmin", "argmax"):
+            _index_out(out)
+        if initial is _NoValue and (where is True or where is _NoValue):
+            return store_out(self._reduce_value(op, axis, keepdims, dtype), out)
+        return store_out(self._reduce_masked(op, axis, keepdims, dtype, initial, where), out)
+
+    def _reduce_masked(self, op, axis, keepdims, dtype, initial, where):
+        """NumPy's where= (skipped elements count as the identity, or as `initial` for min/max)
+        and initial= (one more operand of the reduction, cast to its dtype)."""
+        from starp.numpy import broadcast_to, full, maximum, minimum
+        from starp.numpy import where as select
+
+        a = self if dtype is None else self.astype(dtype)
+        if initial is not _NoValue:
+            # Cast to the reduction's dtype (sum/prod of small ints widen, as NumPy's do).
+            rdt = getattr(_np, op)(_np.zeros(1, a.dtype)).dtype
+            initial = _np.asarray(initial).astype(rdt)[()]
+        if not (where is True or where is _NoValue):
+            fill = _IDENTITY.get(op, initial)
+            if fill is _NoValue:
+                raise ValueError(f"reduction operation '{_UFUNC_OF[op]}' does not have an identity, so to use a "
+                                 "where mask one has to specify 'initial'")
+            mask = broadcast_to(where if isinstance(where, ndarray) else _np.asarray(where), self.shape)
+            a = select(mask, a, _np.asarray(fill).astype(a.dtype)[()])
+        if initial is _NoValue:
+            return a._reduce_value(op, axis, keepdims, None)
+        shape = _reduced_shape(self.shape, axis, keepdims)
+        if op in ("min", "max") and self.size // max(1, _prod(shape)) == 0 or self.size == 0:
+            return full(shape, initial, dtype=initial.dtype)
+        r = a._reduce_value(op, axis, keepdims, None)
+        combine = {"sum": lambda r: r + initial, "prod": lambda r: r * initial,
+                   "min": lambda r: minimum(r, initial), "max": lambda r: maximum(r, initial)}[op]
+        return combine(r).astype(r.dtype, copy=False)
+
+    def _reduce_value(self, op, axis, keepdims, dtype):
         a = self if dtype is None else self.astype(dtype)
         r = wrap(self._s.reduce(op, a._a, _axis(axis), bool(keepdims)), self._s)
         # An explicit dtype is the result's too (sums of small ints otherwise widen to int64;
@@ -410,22 +569,147 @@ class ndarray:
     prod = _reduction("prod", with_dtype=True)
     min = _reduction("min")
     max = _reduction("max")
-    any = _reduction("any")
-    all = _reduction("all")
+    any = _reduction("any", with_initial=False)
+    all = _reduction("all", with_initial=False)
     argmin = _reduction("argmin")
     argmax = _reduction("argmax")
 
-    def mean(self, axis=None, dtype=None, out=None, keepdims=False):
-        _no_out(out)
+    def mean(self, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
+        if not (where is True or where is _NoValue):
+            return store_out(self._mean_where(axis, dtype, keepdims, where), out)
+        if out is not None:
+            return self._mean_into(axis, dtype, out, keepdims)
         a = self if dtype is None else self.astype(dtype)
         return wrap(self._s.mean(a._a, _axis(axis), bool(keepdims)), self._s)
 
-    def var(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
-        _no_out(out)
-        a = self if dtype is None else self.astype(dtype)
-        return wrap(self._s.var(a._a, _axis(axis), float(ddof), bool(keepdims)), self._s)
+    def _mean_into(self, axis, dtype, out, keepdims):
+        # NumPy's _mean with out=: the sum is cast into out, then out is divided in place, both
+        # unsafely (an integer out holds the truncated sum; a NaN sum becomes INT_MIN first).
+        if dtype is None and self.dtype.kind in "biu":
+            dtype = _np.float64
+        total = self.sum(axis=axis, dtype=dtype, keepdims=keepdims)
+        count = self.size // total.size if total.size else 0
+        store_out(total, out)
+        with _np.errstate(divide="ignore", invalid="ignore"):
+            out[...] = out / count
+        return out
 
-    def std(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
-        _no_out(out)
+    def _mean_where(self, axis, dtype, keepdims, where):
+        # NumPy's _mean with where=: the masked sum over the count of selected elements.
+        from starp.numpy import broadcast_to
+
+        if dtype is None and self.dtype.kind in "biu":
+            dtype = _np.float64
+        mask = broadcast_to(where if isinstance(where, ndarray) else _np.asarray(where), self.shape)
+        total = self.sum(axis=axis, dtype=dtype, keepdims=keepdims, where=mask)
+        count = mask.sum(axis=axis, keepdims=keepdims)
+        with _np.errstate(divide="ignore", invalid="ignore"):
+            return total / count.astype(_np.dtype(total.dtype.char.lower()) if total.dtype.kind == "c" else total.dtype)
+
+    def _var_where(self, axis, dtype, ddof, keepdims, where):
+        from starp.numpy import broadcast_to, maximum
+
+        mask = broadcast_to(where if isinstance(where, ndarray) else _np.asarray(where), self.shape)
+        m = self._mean_where(axis, dtype, True, mask)
         a = self if dtype is None else self.astype(dtype)
-        return wrap(self._s.std(a._a, _axis(axis), float(ddof), bool(keepdims)), self._s)
+        dev = a - m
+        sq = (dev * dev.conj()).real if dev.dtype.kind == "c" else dev * dev
+        total = sq.sum(axis=axis, keepdims=keepdims, where=mask)
+        count = maximum(mask.sum(axis=axis, keepdims=keepdims) - ddof, 0)
+        return total / count.astype(total.dtype)
+
+    def var(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=True, mean=_NoValue,
+            correction=_NoValue):
+        ddof = self._ddof(ddof, mean, correction)
+        if not (where is True or where is _NoValue):
+            return store_out(self._var_where(axis, dtype, ddof, keepdims, where), out)
+        if out is not None and _np.dtype(out.dtype).kind not in "fc":
+            return self._var_into(axis, dtype, out, ddof, keepdims, False)
+        a = self if dtype is None else self.astype(dtype)
+        return store_out(wrap(self._s.var(a._a, _axis(axis), float(ddof), bool(keepdims)), self._s), out)
+
+    def std(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=True, mean=_NoValue,
+            correction=_NoValue):
+        ddof = self._ddof(ddof, mean, correction)
+        if not (where is True or where is _NoValue):
+            return store_out(self._var_where(axis, dtype, ddof, keepdims, where) ** 0.5, out)
+        if out is not None and _np.dtype(out.dtype).kind not in "fc":
+            return self._var_into(axis, dtype, out, ddof, keepdims, True)
+        a = self if dtype is None else self.astype(dtype)
+        return store_out(wrap(self._s.std(a._a, _axis(axis), float(ddof), bool(keepdims)), self._s), out)
+
+    @staticmethod
+    def _ddof(ddof, mean, correction):
+        if mean is not _NoValue:
+            raise NotImplementedError("starp's var/std do not take a precomputed mean= yet")
+        if correction is not _NoValue:
+            if ddof != 0:
+                raise ValueError("ddof and correction can't be provided simultaneously.")
+            return correction
+        return ddof
+
+    def _var_into(self, axis, dtype, out, ddof, keepdims, root):
+        # NumPy's _var with an integer out=: the sum of squared deviations is cast into out, then
+        # divided (and square-rooted for std) in place, each step truncating.
+        if dtype is None and self.dtype.kind in "biu":
+            dtype = _np.float64
+        a = self if dtype is None else self.astype(dtype)
+        dev = a - a.mean(axis=axis, keepdims=True)
+        sq = (dev * dev.conj()).real if dev.dtype.kind == "c" else dev * dev
+        total = sq.sum(axis=axis, keepdims=keepdims)
+        count = max(self.size // total.size - ddof, 0) if total.size else 0
+        store_out(total, out)
+        with _np.errstate(divide="ignore", invalid="ignore"):
+            out[...] = out / count
+        if root:
+            # NumPy's std then takes sqrt(out, out=out), which same_kind casting refuses.
+            raise TypeError(f"Cannot cast ufunc 'sqrt' output from dtype('float64') to {out.dtype!r} with "
+                            "casting rule 'same_kind'")
+        return out
+
+
+_builtin_type = type
+
+
+def _unpickle(values, scalar=False):
+    a = from_numpy(values)
+    a._scalar = scalar
+    return a
+
+
+class FlatIter:
+    """`a.flat`: NumPy's flat iterator over a starp array, in row-major order. Reading indexes
+    the flattened values; writing writes through to `a` (and every view of it)."""
+
+    __slots__ = ("base",)
+
+    def __init__(self, base):
+        self.base = base
+
+    def __len__(self):
+        return self.base.size
+
+    def __iter__(self):
+        return iter(self.base.ravel())
+
+    def __getitem__(self, key):
+        return self.base.ravel()[key]
+
+    def __setitem__(self, key, value):
+        flat = self.base.ravel().copy()
+        flat[key] = value
+        self.base[...] = flat.reshape(self.base.shape)
+
+    def __array__(self, dtype=None, copy=None):
+        x = self.base.compute().ravel()
+        return x if dtype is None else x.astype(dtype)
+
+    def copy(self):
+        return self.base.ravel().copy()
+
+
+def _prod(xs):
+    n = 1
+    for x in xs:
+        n *= x
+    return n

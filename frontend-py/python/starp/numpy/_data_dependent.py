@@ -22,7 +22,7 @@ from numpy.lib.array_utils import normalize_axis_tuple as _normalize_axis_tuple
 
 from starp import _core
 from starp._session import current_session as _session
-from starp.numpy._array import _no_out
+from starp.numpy._array import store_out
 from starp.numpy._array import dtype_name as _dtype_name
 from starp.numpy._array import from_numpy as _from_numpy
 from starp.numpy._array import ndarray
@@ -108,13 +108,12 @@ def extract(condition, arr):
 
 
 def compress(condition, a, axis=None, out=None):
-    _no_out(out)
     a = _asarray(a)
     cond = _asarray(condition, a._s)
     if cond.ndim != 1:
         raise ValueError("condition must be a 1-d array")
     idx = nonzero(cond)[0]
-    return take(a, idx, axis=axis)
+    return take(a, idx, axis=axis, out=out)
 
 
 def _mode_index(indices, n, mode, s):
@@ -129,7 +128,10 @@ def _mode_index(indices, n, mode, s):
 
 
 def take(a, indices, axis=None, out=None, mode="raise"):
-    _no_out(out)
+    return store_out(_take(a, indices, axis, mode), out)
+
+
+def _take(a, indices, axis, mode):
     a = _asarray(a)
     if axis is None:
         a = a.ravel()
@@ -304,18 +306,19 @@ def _quantile_take(x, ax, qa, rest):
 
 def quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False, *, weights=None,
              interpolation=None):
-    _no_out(out)
-    return _quantile(a, q, axis, keepdims, method, weights, interpolation, False)
+    return store_out(_quantile(a, q, axis, keepdims, method, weights, interpolation, False), out)
 
 
 def percentile(a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False, *, weights=None,
                interpolation=None):
-    _no_out(out)
-    return _quantile(a, q, axis, keepdims, method, weights, interpolation, True)
+    return store_out(_quantile(a, q, axis, keepdims, method, weights, interpolation, True), out)
 
 
 def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
-    _no_out(out)
+    return store_out(_median(a, axis, keepdims), out)
+
+
+def _median(a, axis, keepdims):
     a = _asarray(a)
     x, ax, kept = _reduce_axes(a, axis)
     r = _wrap(_core.median(a._s, x._a, int(ax)), a._s)
@@ -335,12 +338,11 @@ def _acc_dtype(a, dtype):
 
 
 def _cumulative(a, axis, dtype, out, prod):
-    _no_out(out)
     a = _asarray(a)
     if a.ndim == 0:
         a = a.reshape(1)  # NumPy accumulates a 0-d array as a 1-d one, on any axis
     ax = None if axis is None else int(axis)
-    return _wrap(_core.cumulative(a._s, a._a, ax, prod, _acc_dtype(a, dtype)), a._s, scalar=False)
+    return store_out(_wrap(_core.cumulative(a._s, a._a, ax, prod, _acc_dtype(a, dtype)), a._s, scalar=False), out)
 
 
 def cumsum(a, axis=None, dtype=None, out=None):

@@ -7,7 +7,7 @@ import numpy as _np
 from starp._session import current_session as _session
 from starp.numpy._array import _axis
 from starp.numpy._array import _index
-from starp.numpy._array import _no_out
+from starp.numpy._array import _no_out, store_out
 from starp.numpy._array import dtype_name as _dtype_name
 from starp.numpy._array import from_numpy as _from_numpy
 from starp.numpy._array import ndarray
@@ -151,10 +151,19 @@ def diagonal(a, offset=0, axis1=0, axis2=1):
 
 # ---- copies ----
 def concatenate(arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
-    _no_out(out)
+    if out is not None and dtype is not None:
+        raise TypeError("concatenate() only takes `out` or `dtype` as an argument, but both were provided.")
     s, xs = _same_session(_seq(arrays))
     ax = None if axis is None else int(_index(axis))
-    return _wrap(s.concatenate([x._a for x in xs], ax, _dt(dtype), casting), s, scalar=False)
+    if out is not None:
+        # NumPy concatenates straight into out: the inputs are cast to out's dtype by `casting`.
+        for x in xs:
+            if not _np.can_cast(x.dtype, out.dtype, casting):
+                raise TypeError(f"Cannot cast array data from {x.dtype!r} to {out.dtype!r} according to "
+                                f"the rule {casting!r}")
+        dtype = out.dtype
+    r = _wrap(s.concatenate([x._a for x in xs], ax, _dt(dtype), casting), s, scalar=False)
+    return store_out(r, out)
 
 
 def _stack(kind, arrays, axis=0, dtype=None, casting="same_kind"):
@@ -163,8 +172,15 @@ def _stack(kind, arrays, axis=0, dtype=None, casting="same_kind"):
 
 
 def stack(arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
-    _no_out(out)
-    return _stack("stack", arrays, axis, dtype, casting)
+    if out is None:
+        return _stack("stack", arrays, axis, dtype, casting)
+    xs = [expand_dims(x, axis) for x in _seq(arrays)] if _seq(arrays) else []
+    if not xs:
+        raise ValueError("need at least one array to stack")
+    shapes = {tuple(_arr(x).shape) for x in _seq(arrays)}
+    if len(shapes) > 1:
+        raise ValueError("all input arrays must have the same shape")
+    return concatenate(xs, axis, out, dtype=dtype, casting=casting)
 
 
 def vstack(tup, *, dtype=None, casting="same_kind"):
@@ -284,10 +300,9 @@ def diag(v, k=0):
 
 
 def trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
-    _no_out(out)
     a = _arr(a)
     core = a._s.trace(a._a, int(_index(offset)), int(_index(axis1)), int(_index(axis2)), _dt(dtype))
-    return _w(core, a, scalar=True)
+    return store_out(_w(core, a, scalar=True), out)
 
 
 def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
@@ -296,9 +311,8 @@ def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
 
 
 def outer(a, b, out=None):
-    _no_out(out)
     s, (a, b) = _same_session([_arr(a), _arr(b)])
-    return _wrap(s.outer(a._a, b._a), s, scalar=False)
+    return store_out(_wrap(s.outer(a._a, b._a), s, scalar=False), out, "same_kind")
 
 
 def copy(a, order="K", subok=False):
@@ -333,33 +347,28 @@ def _nanred(op, a, axis, dtype, keepdims):
 
 
 def nansum(a, axis=None, dtype=None, out=None, keepdims=_NoValue, initial=_NoValue, where=_NoValue):
-    _no_out(out)
     _nan_args(where, initial)
-    return _nanred("nansum", a, axis, dtype, keepdims)
+    return store_out(_nanred("nansum", a, axis, dtype, keepdims), out)
 
 
 def nanprod(a, axis=None, dtype=None, out=None, keepdims=_NoValue, initial=_NoValue, where=_NoValue):
-    _no_out(out)
     _nan_args(where, initial)
-    return _nanred("nanprod", a, axis, dtype, keepdims)
+    return store_out(_nanred("nanprod", a, axis, dtype, keepdims), out)
 
 
 def nanmean(a, axis=None, dtype=None, out=None, keepdims=_NoValue, *, where=_NoValue):
-    _no_out(out)
     _nan_args(where)
-    return _nanred("nanmean", a, axis, dtype, keepdims)
+    return store_out(_nanred("nanmean", a, axis, dtype, keepdims), out)
 
 
 def nanmax(a, axis=None, out=None, keepdims=_NoValue, initial=_NoValue, where=_NoValue):
-    _no_out(out)
     _nan_args(where, initial)
-    return _nanred("nanmax", a, axis, None, keepdims)
+    return store_out(_nanred("nanmax", a, axis, None, keepdims), out)
 
 
 def nanmin(a, axis=None, out=None, keepdims=_NoValue, initial=_NoValue, where=_NoValue):
-    _no_out(out)
     _nan_args(where, initial)
-    return _nanred("nanmin", a, axis, None, keepdims)
+    return store_out(_nanred("nanmin", a, axis, None, keepdims), out)
 
 
 # ---- classification and clip ----
@@ -382,7 +391,6 @@ isfinite = _classify("isfinite")
 
 
 def clip(a, a_min=_NoValue, a_max=_NoValue, out=None, *, min=_NoValue, max=_NoValue, **kwargs):
-    _no_out(out)
     if kwargs:
         raise NotImplementedError(f"starp's clip does not support {sorted(kwargs)} yet")
     if a_min is _NoValue and a_max is _NoValue:
@@ -398,7 +406,7 @@ def clip(a, a_min=_NoValue, a_max=_NoValue, out=None, *, min=_NoValue, max=_NoVa
     s = a._s
     lo = None if a_min is None else _operand(a_min, s)
     hi = None if a_max is None else _operand(a_max, s)
-    return _w(s.clip(a._a, lo, hi), a, scalar=a._scalar)
+    return store_out(_w(s.clip(a._a, lo, hi), a, scalar=a._scalar), out, "same_kind")
 
 
 # ---- the ndarray methods NumPy has for these ----

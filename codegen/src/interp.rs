@@ -16,6 +16,7 @@ mod tests;
 
 pub use reduce::{combine, combine_arg};
 pub(crate) use reduce::{by_lanes, order, LANES};
+pub(crate) use values::C;
 
 use ir::dtype::{DType, Kind};
 use ir::kernel::{Call, InstrOp, Kernel, KernelReduction, LEAF};
@@ -25,7 +26,7 @@ use ir::scalar::{wrap_signed, wrap_unsigned};
 use memory::{load, offsets, store, Points, Walk};
 use reduce::Acc;
 use std::ops::Range;
-use values::{binary, cast, fill, malformed, map1, round_f, select, unary, Col, Elem, C, STRIP};
+use values::{binary, cast, fill, malformed, map1, round_f, select, unary, Col, Elem, STRIP};
 
 /// Runs `call` of `kernel`; see `ir::kernel` for the calling convention.
 ///

@@ -4,6 +4,7 @@
 //! combine the runtime applies to partials, and runs what the JIT does not support. The JIT is
 //! checked against the interpreter by property tests.
 
+pub(crate) mod complex_math;
 pub mod interp;
 pub mod jit;
 pub mod vmath;

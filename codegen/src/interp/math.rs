@@ -225,7 +225,10 @@ pub(crate) fn cpow(a: C, b: C) -> C {
             }
         };
     }
-    (b * a.ln()).exp()
+    // NumPy's fallback npy_cpow: cexp(b clog(a)), both in float64 (complex64 rounds the result).
+    let l = crate::complex_math::log(crate::complex_math::cx(a.re, a.im));
+    let w = crate::complex_math::exp(crate::complex_math::cx(l.re * b.re - l.im * b.im, l.re * b.im + l.im * b.re));
+    C::new(w.re, w.im)
 }
 
 /// C's fmod on integers (the sign of the dividend); `x fmod 0` and `x fmod -1` are 0, NumPy 2's

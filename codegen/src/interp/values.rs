@@ -5,13 +5,14 @@
 //! wrapped to the instruction's width after each operation, float32 lives in `f64` and is rounded
 //! to `f32` after each operation (correctly rounded for + - * / sqrt; exp, log, sin, cos and tanh
 //! are `vmath`'s float32 functions, within an ulp of the correctly rounded result), complex64
-//! likewise per part.
+//! likewise per part (its transcendental functions, `complex_math`, compute in float32 as NumPy's
+//! complex64 loops do).
 
 use ir::dtype::{DType, Kind};
 use ir::op::{BinaryOp, UnaryOp};
 use ir::scalar::{float_to_i64, float_to_u64, wrap_signed, wrap_unsigned, Scalar};
-use num_complex::Complex64;
 
+use crate::complex_math;
 use crate::vmath::Func;
 
 use super::math::{
@@ -19,7 +20,70 @@ use super::math::{
     logaddexp, logaddexp2, mod_i, pow_i, pow_u, remainder_f32, remainder_f64, shl_i, shl_u, shr_i, shr_u, sign_f,
 };
 
-pub(crate) type C = Complex64;
+/// A complex element: two f64 parts (a complex64's are float32 values).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct C {
+    pub re: f64,
+    pub im: f64,
+}
+
+impl C {
+    #[inline]
+    pub(crate) const fn new(re: f64, im: f64) -> C {
+        C { re, im }
+    }
+
+    #[inline]
+    pub(crate) fn conj(self) -> C {
+        C::new(self.re, -self.im)
+    }
+
+    /// |z| by hypot (NumPy's npy_cabs): no overflow or underflow of the squares.
+    #[inline]
+    pub(crate) fn norm(self) -> f64 {
+        self.re.hypot(self.im)
+    }
+}
+
+impl std::ops::Add for C {
+    type Output = C;
+    #[inline]
+    fn add(self, o: C) -> C {
+        C::new(self.re + o.re, self.im + o.im)
+    }
+}
+
+impl std::ops::Sub for C {
+    type Output = C;
+    #[inline]
+    fn sub(self, o: C) -> C {
+        C::new(self.re - o.re, self.im - o.im)
+    }
+}
+
+/// The textbook product (the JIT emits the same operations).
+impl std::ops::Mul for C {
+    type Output = C;
+    #[inline]
+    fn mul(self, o: C) -> C {
+        C::new(self.re * o.re - self.im * o.im, self.re * o.im + self.im * o.re)
+    }
+}
+
+impl std::ops::MulAssign for C {
+    #[inline]
+    fn mul_assign(&mut self, o: C) {
+        *self = *self * o;
+    }
+}
+
+impl std::ops::Neg for C {
+    type Output = C;
+    #[inline]
+    fn neg(self) -> C {
+        C::new(-self.re, -self.im)
+    }
+}
 
 /// Elements evaluated per instruction at a time: long enough to amortize the dispatch, short
 /// enough that a strip's live columns stay in L1.
@@ -394,8 +458,7 @@ pub(crate) fn unary(op: UnaryOp, od: DType, a: &Col, out: &mut Col, scratch: &mu
         (Conj, Col::C(_)) => map1(a, out, |x: C| x.conj()),
         (Imag, Col::C(_)) => map1(a, out, |x: C| x.im),
         (Sqrt, Col::F(_)) => float_fn(op, od, a, out),
-        (Sqrt, Col::C(_)) => complex_fn(op, od, a, out),
-        (Exp | Log | Sin | Cos | Tanh, Col::C(_)) => complex_fn(op, od, a, out),
+        (_, Col::C(_)) if complex_math::function(op, false).is_some() => complex_fn(op, od, a, out),
         (_, Col::F(_)) if Func::of(op).is_some() => float_fn(op, od, a, out),
         (_, Col::B(_) | Col::I(_) | Col::U(_)) if op == Sqrt || op == Rint || Func::of(op).is_some() => {
             match a {
@@ -455,17 +518,14 @@ fn float_fn(op: UnaryOp, od: DType, a: &Col, out: &mut Col) {
     }
 }
 
+/// A complex function (`complex_math`) on a complex column: complex64 computes in float32 as
+/// NumPy's complex64 loops do, so its results are float32 values already.
 fn complex_fn(op: UnaryOp, od: DType, a: &Col, out: &mut Col) {
-    use UnaryOp::*;
-    match op {
-        Sqrt => map1(a, out, move |x: C| round_c(x.sqrt(), od)),
-        Exp => map1(a, out, move |x: C| round_c(x.exp(), od)),
-        Log => map1(a, out, move |x: C| round_c(x.ln(), od)),
-        Sin => map1(a, out, move |x: C| round_c(x.sin(), od)),
-        Cos => map1(a, out, move |x: C| round_c(x.cos(), od)),
-        Tanh => map1(a, out, move |x: C| round_c(x.tanh(), od)),
-        _ => unsupported(op, od),
-    }
+    let Some(f) = complex_math::function(op, od == DType::C64) else { unsupported(op, od) };
+    map1(a, out, move |x: C| {
+        let (re, im) = f(x.re, x.im);
+        C::new(re, im)
+    });
 }
 
 /// Float to unsigned as `Scalar::cast`: negative values go through int64 so that -1.0 wraps to

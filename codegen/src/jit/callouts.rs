@@ -1,15 +1,17 @@
 //! The Rust functions JIT code calls for what it does not emit inline: the strip functions of
-//! `vmath` (exp, log, sin, cos, tanh of float32 and float64 slices), powers, NumPy's float divmod, integer powers, the complex operations of `interp::math` and the Philox
-//! draws. Each one is the interpreter's own element function, so a call-out result is
+//! `vmath` (exp, log, sin, cos, tanh of float32 and float64 slices), powers, NumPy's float divmod, integer powers, the complex operations of `interp::math`, the complex
+//! functions of `complex_math` and the Philox draws. Each one is the interpreter's own element function, so a call-out result is
 //! bit-identical to the interpreter's.
 
 use crate::interp::math::{
     cdiv, cmax, cmin, cpow, csign, floor_divide_f32, floor_divide_f64, logaddexp, logaddexp2, pow_i, pow_u,
     remainder_f32, remainder_f64,
 };
+use crate::complex_math;
+use crate::interp::C;
 use crate::vmath::{self, Func};
+use ir::op::UnaryOp;
 use ir::philox;
-use num_complex::Complex64 as C;
 
 /// Argument and result shape of a call-out, from which its Cranelift signature follows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -197,14 +199,64 @@ fn put(out: *mut f64, z: C) {
     }
 }
 
-macro_rules! complex_unary {
-    ($($name:ident => $f:ident),* $(,)?) => {$(
-        extern "C" fn $name(re: f64, im: f64, out: *mut f64) {
-            put(out, C::new(re, im).$f())
+/// The complex functions of `complex_math`: one call-out per function and precision (complex64
+/// computes in float32), each the interpreter's element function.
+macro_rules! complex_functions {
+    ($($op:ident: $n64:ident, $n32:ident;)*) => {
+        $(
+            extern "C" fn $n64(re: f64, im: f64, out: *mut f64) {
+                let f = complex_math::function(UnaryOp::$op, false).expect("a complex function");
+                let (r, i) = f(re, im);
+                put(out, C::new(r, i))
+            }
+            extern "C" fn $n32(re: f64, im: f64, out: *mut f64) {
+                let f = complex_math::function(UnaryOp::$op, true).expect("a complex function");
+                let (r, i) = f(re, im);
+                put(out, C::new(r, i))
+            }
+        )*
+
+        /// The call-out name of the complex function `op` (complex64 when `single`), if any.
+        pub(crate) fn complex_name(op: UnaryOp, single: bool) -> Option<&'static str> {
+            Some(match (op, single) {
+                $(
+                    (UnaryOp::$op, false) => concat!("starp_", stringify!($n64)),
+                    (UnaryOp::$op, true) => concat!("starp_", stringify!($n32)),
+                )*
+                _ => return None,
+            })
         }
-    )*};
+
+        fn complex_functions() -> Vec<Callout> {
+            vec![$(
+                Callout { name: concat!("starp_", stringify!($n64)), sig: Sig::C1, ptr: $n64 as *const u8 },
+                Callout { name: concat!("starp_", stringify!($n32)), sig: Sig::C1, ptr: $n32 as *const u8 },
+            )*]
+        }
+    };
 }
-complex_unary!(csqrt_ => sqrt, cexp_ => exp, cln_ => ln, csin_ => sin, ccos_ => cos, ctanh_ => tanh);
+complex_functions!(
+    Sqrt: csqrt_, csqrt32_;
+    Exp: cexp_, cexp32_;
+    Log: clog_, clog32_;
+    Sin: csin_, csin32_;
+    Cos: ccos_, ccos32_;
+    Tan: ctan_, ctan32_;
+    Sinh: csinh_, csinh32_;
+    Cosh: ccosh_, ccosh32_;
+    Tanh: ctanh_, ctanh32_;
+    Arcsin: casin_, casin32_;
+    Arccos: cacos_, cacos32_;
+    Arctan: catan_, catan32_;
+    Arcsinh: casinh_, casinh32_;
+    Arccosh: cacosh_, cacosh32_;
+    Arctanh: catanh_, catanh32_;
+    Expm1: cexpm1_, cexpm132_;
+    Log1p: clog1p_, clog1p32_;
+    Exp2: cexp2_, cexp232_;
+    Log2: clog2_, clog232_;
+    Log10: clog10_, clog1032_;
+);
 
 macro_rules! complex_binary {
     ($($name:ident => $f:ident),* $(,)?) => {$(
@@ -241,6 +293,7 @@ pub(crate) fn all() -> Vec<Callout> {
         c!(csign32_, C1),
     ];
     v.extend(more_strips());
+    v.extend(complex_functions());
     v.extend([
         c!(vexp_f64_, Strip),
         c!(vlog_f64_, Strip),
@@ -260,12 +313,6 @@ pub(crate) fn all() -> Vec<Callout> {
         c!(remainder_f32_, S2),
         c!(pow_i_, I2),
         c!(pow_u_, I2),
-        c!(csqrt_, C1),
-        c!(cexp_, C1),
-        c!(cln_, C1),
-        c!(csin_, C1),
-        c!(ccos_, C1),
-        c!(ctanh_, C1),
         c!(cdiv_, C2),
         c!(cpow_, C2),
         c!(cmax_, C2),

@@ -365,18 +365,13 @@ impl<'a, 'b> Em<'a, 'b> {
                 let r = self.call1("starp_hypot_", &[re, im]);
                 V::S(self.from_f64(od, r))
             }
-            (Sqrt | Exp | Log | Sin | Cos | Tanh, Kind::Complex) => {
-                let name = match op {
-                    Sqrt => "starp_csqrt_",
-                    Exp => "starp_cexp_",
-                    Log => "starp_cln_",
-                    Sin => "starp_csin_",
-                    Cos => "starp_ccos_",
-                    _ => "starp_ctanh_",
-                };
+            (_, Kind::Complex) if super::callouts::complex_name(op, od == DType::C64).is_some() => {
+                // complex_math's function of the dtype's precision: complex64 results are float32
+                // values already.
+                let name = super::callouts::complex_name(op, od == DType::C64).expect("a complex function");
                 let (re, im) = a.c();
                 let (r, i) = self.call_c(name, &[re, im]);
-                self.round_c(od, r, i)
+                V::C(r, i)
             }
             (Sqrt, _) => {
                 let x = self.float_arg(da, DType::F64, a);

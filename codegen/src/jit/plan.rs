@@ -100,7 +100,7 @@ pub(crate) fn unary_kind(op: UnaryOp, k: Kind) -> Option<Kind> {
         (Neg, k) => k,
         (Abs, Kind::Complex) => Kind::Float,
         (Abs, k) => k,
-        (Sqrt | Exp | Log | Sin | Cos | Tanh, Kind::Complex) => Kind::Complex,
+        (_, Kind::Complex) if crate::complex_math::function(op, false).is_some() => Kind::Complex,
         (Sqrt | Exp | Log | Sin | Cos | Tanh, _) => Kind::Float,
         (Invert, Kind::Bool | Kind::Int | Kind::UInt) => k,
         (Invert, _) => return None,

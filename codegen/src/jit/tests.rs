@@ -1489,3 +1489,80 @@ fn bench_reduction_shapes() {
         println!("{name}: jit {jit:.2} ms");
     }
 }
+
+/// The complex functions (`complex_math`), which the JIT calls out for: every one of them, in
+/// both precisions, alone, in a fused chain and under a reduction, gives the interpreter's bits
+/// on the special-value grid of C99 Annex G (every pair of 0, -0, the smallest subnormal, ±0.5,
+/// ±1, ±2, ±huge, ±inf, NaN) and on random values over many magnitudes.
+#[test]
+fn complex_functions_match_the_interpreter_bit_for_bit() {
+    let mut rng = Rng(0xC0_4F1E);
+    let grid = |d: DType| -> Vec<f64> {
+        let (tiny, big) = if d == C64 { (f32::from_bits(1) as f64, 1e38) } else { (f64::from_bits(1), 1e300) };
+        vec![0.0, -0.0, tiny, 0.5, -0.5, 1.0, -1.0, 2.0, -2.0, big, -big, f64::INFINITY, f64::NEG_INFINITY, f64::NAN]
+    };
+    let mut ran = 0;
+    for d in [C64, C128] {
+        let g = grid(d);
+        let n = g.len() * g.len();
+        for &op in crate::complex_math::OPS {
+            let od = op.result_dtype(d).expect("a complex loop");
+            assert_eq!(od, d, "{op:?} of {d}");
+            let kernels = [
+                // f(z) alone.
+                (vec![Instr { op: InstrOp::Load(0), dtype: d }, Instr { op: InstrOp::Unary(op, 0), dtype: d }], None),
+                // f(z * z) * z: the call-out between inline complex arithmetic.
+                (
+                    vec![
+                        Instr { op: InstrOp::Load(0), dtype: d },
+                        Instr { op: InstrOp::Binary(BinaryOp::Mul, 0, 0), dtype: d },
+                        Instr { op: InstrOp::Unary(op, 1), dtype: d },
+                        Instr { op: InstrOp::Binary(BinaryOp::Mul, 2, 0), dtype: d },
+                    ],
+                    None,
+                ),
+                // sum(f(z)) along the axis.
+                (
+                    vec![Instr { op: InstrOp::Load(0), dtype: d }, Instr { op: InstrOp::Unary(op, 0), dtype: d }],
+                    Some(KernelReduction { op: ReduceOp::Sum, value: 1, reduced: vec![true] }),
+                ),
+            ];
+            for (body, reduction) in kernels {
+                let out = body.len() as u32 - 1;
+                let outputs = if reduction.is_some() { vec![] } else { vec![out] };
+                let k = Kernel { ndim: 1, inputs: vec![d], params: vec![], body, outputs, reduction };
+                for contiguous in [true, false] {
+                    // The grid in order, then random values of every magnitude.
+                    let mut at = 0;
+                    let mut fill = |r: &mut Rng| {
+                        let i = at;
+                        at += 1;
+                        let (re, im) = if i < n {
+                            (g[i / g.len()], g[i % g.len()])
+                        } else {
+                            let part = |r: &mut Rng| {
+                                let m = (r.below(1000) as f64 / 1000.0 - 0.5) * 40.0;
+                                let s = if r.chance(0.5) { -1.0 } else { 1.0 };
+                                s * 10f64.powf(m) * (1.0 + r.below(1000) as f64 / 1000.0)
+                            };
+                            (part(r), part(r))
+                        };
+                        Scalar::Complex(re, im).cast(d)
+                    };
+                    let dom = vec![n + 300];
+                    let (il, ol) =
+                        if contiguous { (Layout::Contiguous, Layout::Contiguous) } else { (Layout::Any, Layout::Injective) };
+                    let inputs = vec![Buf::new(&mut rng, d, &dom, il, &mut fill)];
+                    let outputs =
+                        k.outputs.iter().map(|_| Buf::new(&mut rng, d, &dom, ol, &mut |_| Scalar::Int(-7))).collect();
+                    let mut case =
+                        Case { k: k.clone(), lo: vec![0], hi: dom.clone(), dom, params: vec![], inputs, outputs };
+                    let leaves = if k.reduction.is_some() { (0, case.k.reduction_extent(&case.dom).1) } else { (0, 0) };
+                    assert!(check_equal(&mut case, leaves), "the JIT declines {op:?} of {d}");
+                    ran += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(ran, 2 * 20 * 3 * 2);
+}

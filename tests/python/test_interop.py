@@ -3,6 +3,7 @@
 accumulate, outer, at), the array API namespace, finfo/iinfo/version, save/load."""
 
 import operator
+import re
 import warnings
 
 import numpy as np
@@ -331,27 +332,31 @@ def test_fallback_warns_once():
 
     a = np.linspace(-2, 2, 9)
     sa = to_starp(a)
-    for name in ("numpy.spacing", "numpy.trapezoid", "numpy.subtract.reduce",
-                 "numpy.subtract.accumulate"):
+    m = np.arange(12.0).reshape(3, 4)
+    sm = to_starp(m)
+    # A ufunc starp cannot know (a Python function made a ufunc) and a function it lacks.
+    double = np.frompyfunc(lambda x: x * 2, 1, 1)
+    label = f"numpy.{double.__name__}"
+    for name in (label, "numpy.einsum_path", "numpy.subtract.reduce", "numpy.subtract.accumulate"):
         _interop._WARNED.discard(name)
-    with pytest.warns(UserWarning, match="numpy.spacing"):
-        r = np.spacing(sa)
+    with pytest.warns(UserWarning, match=re.escape(label)):
+        r = double(sa)
     assert isinstance(r, np.ndarray)
-    np.testing.assert_array_equal(r, np.spacing(a))
-    with pytest.warns(UserWarning, match="numpy.trapezoid"):
-        np.testing.assert_allclose(np.trapezoid(sa), np.trapezoid(a))
+    np.testing.assert_array_equal(r, double(a))
+    with pytest.warns(UserWarning, match="numpy.einsum_path"):
+        assert np.einsum_path("ij,kj->ik", sm, sm) == np.einsum_path("ij,kj->ik", m, m)
     with pytest.warns(UserWarning, match=r"numpy.subtract.reduce"):
         np.testing.assert_array_equal(snp.subtract.reduce(sa), np.subtract.reduce(a))
     with pytest.warns(UserWarning, match=r"numpy.subtract.accumulate"):
         np.testing.assert_array_equal(np.subtract.accumulate(sa), np.subtract.accumulate(a))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        np.spacing(sa)  # once only
-        np.trapezoid(sa)
+        double(sa)  # once only
+        np.einsum_path("ij,kj->ik", sm, sm)
         # the fallback's out= is a starp array: it receives the result
-        o = snp.zeros(9)
-        np.spacing(sa, out=o)
-        np.testing.assert_array_equal(to_numpy(o), np.spacing(a))
+        o = to_starp(np.zeros(9))
+        double(sa, out=o, casting="unsafe")
+        np.testing.assert_array_equal(to_numpy(o), a * 2)
 
 
 @starp_only

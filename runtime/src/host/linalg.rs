@@ -347,10 +347,10 @@ fn svd<T: Field>(a: &[T], m: usize, n: usize, full: bool, uv: bool) -> Result<(V
     let mut u = vec![T::zero(); m * ucols];
     let mut vt = vec![T::zero(); vrows * n];
     let info = T::gesdd(jobz, m, n, &mut f, &mut s, &mut u, m, &mut vt, vrows.max(1));
-    if info > 0 {
+    // NumPy reports any failure of gesdd as non-convergence: a NaN in the input makes gesdd
+    // (or the dlascl it calls) reject its argument 4 rather than fail to converge.
+    if info != 0 {
         return Err(Error::LinAlg("SVD did not converge".into()));
-    } else if info < 0 {
-        return Err(lapack_error(info, "gesdd"));
     }
     Ok((s, u, vt))
 }
@@ -373,10 +373,9 @@ fn lstsq<T: Field>(a: &[T], m: usize, n: usize, b: &[T], nrhs: usize, rcond: f64
     if k > 0 {
         let mut f = to_cm(a, m, n);
         let (r, info) = T::gelsd(m, n, cols, &mut f, &mut bf, ldb, &mut s, rcond);
-        if info > 0 {
+        // As for gesdd: a NaN input is rejected as an argument, NumPy calls it non-convergence.
+        if info != 0 {
             return Err(Error::LinAlg("SVD did not converge in Linear Least Squares".into()));
-        } else if info < 0 {
-            return Err(lapack_error(info, "gelsd"));
         }
         rank = r;
     }

@@ -1,4 +1,5 @@
-"""``einsum`` (and ``dot``, ``vdot``, ``inner``, ``tensordot``) in terms of starp's own operations.
+"""``einsum`` (and ``dot``, ``vdot``, ``inner``, ``tensordot``, ``kron``, ``cross``) in terms of
+starp's own operations.
 
 The subscripts are parsed as NumPy parses them (explicit ``->`` and implicit output, ``...``
 broadcasting, the interleaved ``einsum(a, [0, 1], b, [1, 2])`` form, NumPy's error messages);
@@ -15,7 +16,7 @@ import operator
 
 import numpy as _np
 
-__all__ = ["einsum", "dot", "vdot", "inner", "tensordot"]
+__all__ = ["einsum", "dot", "vdot", "inner", "tensordot", "kron", "cross"]
 
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
@@ -328,3 +329,85 @@ def inner(a, b):
             f"{b.shape[-1]} (dim {b.ndim - 1})"
         )
     return tensordot(a, b, axes=([a.ndim - 1], [b.ndim - 1]))
+
+
+# ---- kron and cross (NumPy's code over starp's broadcasting multiplies) ----
+def kron(a, b):
+    """Kronecker product: a's and b's axes interleaved by a broadcasting multiply, then merged;
+    the operand with fewer axes gets leading 1s (NumPy's array(a, ndmin=b.ndim))."""
+    snp = _snp()
+    b = snp.asarray(b)
+    a = snp.asarray(a)
+    if a.ndim < b.ndim:
+        a = a.reshape((1,) * (b.ndim - a.ndim) + tuple(a.shape))
+    ndb, nda = b.ndim, a.ndim
+    nd = max(ndb, nda)
+    if nda == 0 or ndb == 0:
+        return snp.multiply(a, b)
+    as_ = (1,) * max(0, ndb - nda) + tuple(a.shape)
+    bs = (1,) * max(0, nda - ndb) + tuple(b.shape)
+    # (a0, 1, a1, 1, ...) * (1, b0, 1, b1, ...) -> (a0*b0, a1*b1, ...)
+    a_arr = a.reshape(sum(((n, 1) for n in as_), ()))
+    b_arr = b.reshape(sum(((1, n) for n in bs), ()))
+    result = snp.multiply(a_arr, b_arr)
+    return result.reshape(tuple(x * y for x, y in zip(as_, bs)))
+
+
+def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    """NumPy's cross: 3-vectors (or 2-vectors, deprecated, taken as z = 0) along axisa/axisb,
+    broadcast over the other axes, computed in promote_types(a.dtype, b.dtype) with NumPy's
+    products and differences; the 3-vector result along axisc, a 2x2 cross gives the z only."""
+    import warnings
+
+    from numpy.lib.array_utils import normalize_axis_index
+
+    snp = _snp()
+    if axis is not None:
+        axisa, axisb, axisc = (axis,) * 3
+    a = snp.asarray(a)
+    b = snp.asarray(b)
+    if a.ndim < 1 or b.ndim < 1:
+        raise ValueError("At least one array has zero dimension")
+    axisa = normalize_axis_index(axisa, a.ndim, msg_prefix="axisa")
+    axisb = normalize_axis_index(axisb, b.ndim, msg_prefix="axisb")
+    a = snp.moveaxis(a, axisa, -1)
+    b = snp.moveaxis(b, axisb, -1)
+    if a.shape[-1] not in (2, 3) or b.shape[-1] not in (2, 3):
+        raise ValueError("incompatible dimensions for cross product\n(dimension must be 2 or 3)")
+    if a.shape[-1] == 2 or b.shape[-1] == 2:
+        warnings.warn(
+            "Arrays of 2-dimensional vectors are deprecated. Use arrays of 3-dimensional vectors instead. "
+            "(deprecated in NumPy 2.0)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+    shape = _np.broadcast_shapes(a.shape[:-1], b.shape[:-1])
+    if a.shape[-1] == 3 or b.shape[-1] == 3:
+        shape += (3,)
+        axisc = normalize_axis_index(axisc, len(shape), msg_prefix="axisc")
+    dtype = _np.promote_types(a.dtype, b.dtype)
+    a = a.astype(dtype)
+    b = b.astype(dtype)
+    a0, a1 = a[..., 0], a[..., 1]
+    b0, b1 = b[..., 0], b[..., 1]
+    a2 = a[..., 2] if a.shape[-1] == 3 else None
+    b2 = b[..., 2] if b.shape[-1] == 3 else None
+
+    # every component below is a product of an `a` and a `b` component, so it already has the
+    # broadcast shape and dtype NumPy's out= arrays have
+    if a.shape[-1] == 2:
+        if b.shape[-1] == 2:
+            return a0 * b1 - a1 * b0
+        cp0 = a1 * b2
+        cp1 = snp.negative(a0 * b2)
+        cp2 = a0 * b1 - a1 * b0
+    elif b.shape[-1] == 3:
+        cp0 = a1 * b2 - a2 * b1
+        cp1 = a2 * b0 - a0 * b2
+        cp2 = a0 * b1 - a1 * b0
+    else:
+        cp0 = snp.negative(a2 * b1)
+        cp1 = a2 * b0
+        cp2 = a0 * b1 - a1 * b0
+    cp = snp.stack([cp0, cp1, cp2], axis=-1)
+    return snp.moveaxis(cp, -1, axisc)

@@ -3,7 +3,8 @@
 Rank-local for now: each 1-d transform gathers its input to every rank, computes it there with
 rustfft in the input's precision (float32 gives complex64, as in NumPy 2) and keeps the result
 replicated; n-d transforms are chains of 1-d ones in NumPy's order. ``fftfreq``, ``rfftfreq``,
-``fftshift`` and ``ifftshift`` are ordinary distributed expressions.
+``fftshift`` and ``ifftshift`` are ordinary distributed expressions. ``hfft`` and ``ihfft`` are
+NumPy's: irfft of the conjugate and the conjugate of rfft, with the norm's direction swapped.
 
 Argument parsing only; every shape, dtype and error decision is made in Rust.
 """
@@ -21,7 +22,7 @@ from starp.numpy._array import wrap as _wrap
 
 __all__ = [
     "fft", "ifft", "rfft", "irfft", "fft2", "ifft2", "rfft2", "irfft2", "fftn", "ifftn", "rfftn", "irfftn",
-    "fftfreq", "rfftfreq", "fftshift", "ifftshift",
+    "fftfreq", "rfftfreq", "fftshift", "ifftshift", "hfft", "ihfft",
 ]
 
 
@@ -140,3 +141,38 @@ def fftshift(x, axes=None):
 
 def ifftshift(x, axes=None):
     return _shift(x, axes, True)
+
+
+_SWAP_DIRECTION = {"backward": "forward", None: "forward", "ortho": "ortho", "forward": "backward"}
+
+
+def _swap_direction(norm):
+    try:
+        return _SWAP_DIRECTION[norm]
+    except KeyError:
+        raise ValueError(f'Invalid norm value {norm}; should be "backward", "ortho" or "forward".') from None
+
+
+def hfft(a, n=None, axis=-1, norm=None, out=None):
+    """FFT of a signal with Hermitian symmetry (a real spectrum): irfft(conj(a)) with the
+    normalization's direction swapped; n defaults to 2 * (a.shape[axis] - 1)."""
+    import starp.numpy as snp
+
+    _no_out(out)
+    a = _asarray(a)
+    if n is None:
+        n = (a.shape[axis] - 1) * 2
+    new_norm = _swap_direction(norm)
+    return irfft(snp.conjugate(a), n, axis, norm=new_norm)
+
+
+def ihfft(a, n=None, axis=-1, norm=None, out=None):
+    """Inverse of hfft: conj(rfft(a)) with the normalization's direction swapped."""
+    import starp.numpy as snp
+
+    _no_out(out)
+    a = _asarray(a)
+    if n is None:
+        n = a.shape[axis]
+    new_norm = _swap_direction(norm)
+    return snp.conjugate(rfft(a, n, axis, norm=new_norm))

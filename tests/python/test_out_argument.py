@@ -159,3 +159,9 @@ def test_where_and_initial_of_reductions(case):
     a = np.where(np.isnan(A), 0.5, A)
     with np.errstate(invalid="ignore", divide="ignore"):
         check(fn, a)
+
+
+@pytest.mark.parametrize("name", ["sum", "prod", "max", "min", "any", "all", "argmax", "argmin", "mean"])
+@pytest.mark.parametrize("axis", [0, -1, (0,), 1, -2])
+def test_reductions_of_0d_arrays_take_axis_0_like_numpy(name, axis):
+    check(lambda xp, a: getattr(xp, name)(a, axis=axis), np.array(2.5))

@@ -524,6 +524,10 @@ class ndarray:
     def _reduce(self, op, axis, keepdims, dtype=None, out=None, initial=_NoValue, where=True):
         if op in ("argmin", "argmax"):
             _index_out(out)
+            if isinstance(axis, (tuple, list)):
+                raise TypeError(f"'{type(axis).__name__}' object cannot be interpreted as an integer")
+        if self.ndim == 0 and axis is not None and not isinstance(axis, (tuple, list)) and _index(axis) in (0, -1):
+            axis = None  # NumPy's ufunc reductions accept an int axis 0 or -1 on 0-d arrays
         if initial is _NoValue and (where is True or where is _NoValue):
             return store_out(self._reduce_value(op, axis, keepdims, dtype), out)
         return store_out(self._reduce_masked(op, axis, keepdims, dtype, initial, where), out)

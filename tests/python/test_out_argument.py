@@ -165,3 +165,19 @@ def test_where_and_initial_of_reductions(case):
 @pytest.mark.parametrize("axis", [0, -1, (0,), 1, -2])
 def test_reductions_of_0d_arrays_take_axis_0_like_numpy(name, axis):
     check(lambda xp, a: getattr(xp, name)(a, axis=axis), np.array(2.5))
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.int32, np.int8, np.uint16, np.bool_])
+@pytest.mark.parametrize("fn", [
+    lambda xp, a, d: xp.mean(a, dtype=d),
+    lambda xp, a, d: xp.mean(a, axis=0, dtype=d),
+    lambda xp, a, d: a.mean(axis=1, dtype=d, keepdims=True),
+    lambda xp, a, d: xp.var(a, dtype=d),
+    lambda xp, a, d: xp.var(a, axis=0, dtype=d, ddof=1),
+    lambda xp, a, d: xp.std(a, dtype=d),
+    lambda xp, a, d: xp.std(a, axis=1, dtype=d),
+])
+def test_mean_var_std_with_an_integer_dtype_truncate_like_numpy(fn, dtype):
+    a = (np.arange(39).reshape(3, 13) * 7 % 11).astype(np.int16)
+    with np.errstate(all="ignore"):
+        check(lambda xp, a: fn(xp, a, dtype), a)

@@ -583,8 +583,31 @@ class ndarray:
             return store_out(self._mean_where(axis, dtype, keepdims, where), out)
         if out is not None:
             return self._mean_into(axis, dtype, out, keepdims)
+        if dtype is not None and _np.dtype(dtype).kind in "biu":
+            return self._integer_moment(axis, dtype, 0, keepdims, "mean")
         a = self if dtype is None else self.astype(dtype)
         return wrap(self._s.mean(a._a, _axis(axis), bool(keepdims)), self._s)
+
+    def _integer_moment(self, axis, dtype, ddof, keepdims, which):
+        """NumPy's _mean/_var/_std with an integer dtype=: sums in that dtype, and every division
+        (and std's square root) is cast back to it, truncating."""
+        dtype = _np.dtype(dtype)
+        total = self.sum(axis=axis, dtype=dtype, keepdims=True)
+        n = self.size // total.size if total.size else 0
+        with _np.errstate(divide="ignore", invalid="ignore"):
+            mean = (total / n).astype(dtype)
+            if which == "mean":
+                return mean if keepdims else mean.reshape(_reduced_shape(self.shape, axis, False))
+            dev = self - mean  # in the promoted dtype of the input and the mean, as NumPy's
+            ssq = (dev * dev).sum(axis=axis, dtype=dtype, keepdims=keepdims)
+            var = (ssq / max(n - ddof, 0)).astype(dtype)
+        if which == "var":
+            return var
+        if var.ndim:
+            # NumPy's std takes sqrt(ret, out=ret) of an integer array: same_kind refuses it.
+            raise TypeError(f"Cannot cast ufunc 'sqrt' output from dtype('float64') to {dtype!r} with casting "
+                            "rule 'same_kind'")
+        return (var ** 0.5).astype(dtype)
 
     def _mean_into(self, axis, dtype, out, keepdims):
         # NumPy's _mean with out=: the sum is cast into out, then out is divided in place, both
@@ -629,6 +652,8 @@ class ndarray:
             return store_out(self._var_where(axis, dtype, ddof, keepdims, where), out)
         if out is not None and _np.dtype(out.dtype).kind not in "fc":
             return self._var_into(axis, dtype, out, ddof, keepdims, False)
+        if dtype is not None and _np.dtype(dtype).kind in "biu":
+            return store_out(self._integer_moment(axis, dtype, ddof, keepdims, "var"), out)
         a = self if dtype is None else self.astype(dtype)
         return store_out(wrap(self._s.var(a._a, _axis(axis), float(ddof), bool(keepdims)), self._s), out)
 
@@ -639,6 +664,8 @@ class ndarray:
             return store_out(self._var_where(axis, dtype, ddof, keepdims, where) ** 0.5, out)
         if out is not None and _np.dtype(out.dtype).kind not in "fc":
             return self._var_into(axis, dtype, out, ddof, keepdims, True)
+        if dtype is not None and _np.dtype(dtype).kind in "biu":
+            return store_out(self._integer_moment(axis, dtype, ddof, keepdims, "std"), out)
         a = self if dtype is None else self.astype(dtype)
         return store_out(wrap(self._s.std(a._a, _axis(axis), float(ddof), bool(keepdims)), self._s), out)
 

@@ -13,8 +13,8 @@ STARP_TEST_RANKS=1,3
     ``starp.config(ranks=P)``; pytest groups the tests by P, so the session is
     switched only 4 times.
 CI
-    When set, the hypothesis profile "ci" (derandomized, no database) is
-    loaded; otherwise "dev".  HYPOTHESIS_PROFILE overrides both.
+    When set, or under mpirun, the hypothesis profile "ci" (derandomized, no
+    database) is loaded; otherwise "dev".  HYPOTHESIS_PROFILE overrides both.
 
 Markers: ``cross_ranks`` (the test loops over P itself), ``slow`` (scale
 tests; deselect with ``-m "not slow"``).  Every test gets a default
@@ -67,8 +67,10 @@ settings.register_profile(
     max_examples=25,
     suppress_health_check=[HealthCheck.too_slow],
 )
+# Under mpirun every rank runs the same test (SPMD) and must draw the same examples, or the ranks'
+# plans differ: the derandomized profile there too.
 settings.load_profile(
-    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") or starp.under_mpi() else "dev")
 )
 
 

@@ -475,6 +475,8 @@ from starp.numpy._histograms import *  # noqa: E402,F401,F403
 from starp.numpy._interpolation import *  # noqa: E402,F401,F403
 from starp.numpy._polynomial import *  # noqa: E402,F401,F403
 from starp.numpy._window_functions import *  # noqa: E402,F401,F403
+from starp.numpy._array_manipulation import *  # noqa: E402,F401,F403
+from starp.numpy._set_ops import *  # noqa: E402,F401,F403
 
 # ---- NumPy interoperability (issue 6): ufunc objects (out=, where=, reduce, accumulate, outer,
 # at), finfo/iinfo, version, save/load; ndarray's __array_ufunc__/__array_function__ use it ----

@@ -21,6 +21,10 @@ from numpy import (  # noqa: F401
 
 __version__ = _np.__version__
 
+# The module re-exports NumPy's `bool` (and defines sum, min, max, any, all, round, abs): the
+# builtins are reached through these names.
+_builtin_bool = bool
+
 
 def _shape(shape):
     if isinstance(shape, (tuple, list)):
@@ -108,23 +112,38 @@ def arange(start, stop=None, step=None, dtype=None):
         step = 1
     vals = [v.item() if isinstance(v, _np.generic) else v for v in (start, stop, step)]
     if dtype is None:
-        dtype = _np.result_type(*[type(v) if not isinstance(v, bool) else int for v in vals])
+        dtype = _np.result_type(*[type(v) if not isinstance(v, _builtin_bool) else int for v in vals])
         if _np.dtype(dtype).kind in "iub":
             dtype = _np.int64
     return _wrap(_session().arange(vals[0], vals[1], vals[2], _dtype_name(dtype)))
 
 
-def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
-    if axis != 0:
-        raise NotImplementedError("starp's linspace supports axis=0 only")
-    num = int(_np.asarray(num).item()) if not isinstance(num, int) else num
-    name = _dtype_name(float if dtype is None else dtype)
-    r = _wrap(_session().linspace(float(start), float(stop), num, bool(endpoint), name))
-    if retstep:
-        div = (num - 1) if endpoint else num
-        step = (float(stop) - float(start)) / div if div > 0 else _np.nan
-        return r, step
-    return r
+def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0, *, device=None):
+    """NumPy's linspace: arange(num) * step + start, the last sample set to stop. Python-number
+    endpoints into float64 build the values in one Rust node; other cases (array or NumPy-scalar
+    endpoints, complex, other dtypes, axis) follow NumPy's function step by step."""
+    import builtins
+    import operator
+
+    from starp.numpy._index_tricks import _linspace
+
+    num = operator.index(num)
+    if num < 0:
+        raise ValueError(f"Number of samples, {num}, must be non-negative.")
+    div = (num - 1) if endpoint else num
+    plain = builtins.all(type(v) in (int, float) for v in (start, stop))
+    if plain and axis == 0 and (dtype is None or _np.dtype(dtype) == float64):
+        r = _wrap(_session().linspace(float(start), float(stop), num, builtins.bool(endpoint), "float64"))
+    else:
+        r = _linspace(start, stop, num=num, endpoint=endpoint, dtype=dtype, axis=axis)
+    if not retstep:
+        return r
+    if plain:
+        return r, (float(stop) - float(start)) / div if div > 0 else _np.nan
+    dt = _np.result_type(*(v.dtype if isinstance(v, ndarray) else v for v in (start, stop)), float(num))
+    delta = subtract(asarray(stop).astype(dt), asarray(start).astype(dt))
+    step = delta / div if div > 0 else full_like(delta, _np.nan)
+    return r, step
 
 
 def eye(N, M=None, k=0, dtype=float):
@@ -475,6 +494,9 @@ from starp.numpy._histograms import *  # noqa: E402,F401,F403
 from starp.numpy._interpolation import *  # noqa: E402,F401,F403
 from starp.numpy._polynomial import *  # noqa: E402,F401,F403
 from starp.numpy._window_functions import *  # noqa: E402,F401,F403
+from starp.numpy._module_surface import *  # noqa: E402,F401,F403
+from starp.numpy._index_tricks import *  # noqa: E402,F401,F403
+from starp.numpy._text_io import *  # noqa: E402,F401,F403
 from starp.numpy._array_manipulation import *  # noqa: E402,F401,F403
 from starp.numpy._set_ops import *  # noqa: E402,F401,F403
 

@@ -417,7 +417,7 @@ def array_ufunc(uf, method, inputs, kwargs):
     return _call_numpy(label, getattr(uf, method), inputs, kwargs)
 
 
-_SUBMODULES = {"numpy": "", "numpy.linalg": "linalg", "numpy.fft": "fft"}
+_SUBMODULES = {"numpy": "", "numpy.linalg": "linalg", "numpy.fft": "fft", "numpy.lib.scimath": "emath"}
 
 
 def array_function(func, types_, args, kwargs):

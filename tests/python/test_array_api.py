@@ -1,10 +1,11 @@
 """The array API standard's names: each against NumPy 2's function of the same name."""
 
 import numpy
+import numpy as np
 import pytest
 
 import starp.numpy as snp
-from _helpers import check
+from _helpers import assert_same, check, to_numpy, to_starp
 
 X = numpy.array([[1.5, -0.0, numpy.nan], [-2.0, 3.0, 0.0]])
 I = numpy.array([[3, 1, 3], [0, -2, 1]], dtype=numpy.int32)
@@ -55,3 +56,14 @@ def test_the_namespace_is_starp_numpy():
     assert x.__array_namespace__() is snp
     compat = pytest.importorskip("array_api_compat")
     assert compat.array_namespace(x) is snp
+
+
+@pytest.mark.parametrize("a", [np.arange(7.0), np.arange(39, dtype=np.int16).reshape(3, 13)[:, ::2],
+                               np.array(2.5 + 1j), np.zeros((0, 3), np.float32), np.array([True, False])],
+                         ids=["f64", "strided-int16", "0d-complex", "empty", "bool"])
+def test_dlpack_round_trip(a):
+    x = to_starp(a)
+    assert x.__dlpack_device__() == a.__dlpack_device__()
+    assert_same(np.from_dlpack(x), a)
+    assert_same(to_numpy(snp.from_dlpack(a)), a)
+    assert_same(to_numpy(snp.from_dlpack(x)), a)

@@ -381,6 +381,15 @@ class ndarray:
     def device(self):
         return "cpu"
 
+    def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None):
+        # The computed values are exported (a NumPy array the capsule keeps alive): consumers
+        # get a snapshot, not a view of the lazy array.
+        kwargs = {} if max_version is None else {"max_version": max_version}
+        return self.compute().__dlpack__(stream=stream, dl_device=dl_device, copy=copy, **kwargs)
+
+    def __dlpack_device__(self):
+        return (1, 0)  # kDLCPU, device 0
+
     def to_device(self, device, /, *, stream=None):
         if device != "cpu":
             raise ValueError(f"unsupported device {device!r}: starp arrays live on 'cpu'")

@@ -12,7 +12,7 @@ from numpy.lib.array_utils import normalize_axis_index as _normalize_axis_index
 __all__ = [
     "pow", "bitwise_invert", "positive", "signbit", "concat", "permute_dims", "matrix_transpose",
     "vecdot", "broadcast_arrays", "unstack", "isdtype", "cumulative_sum", "cumulative_prod",
-    "unique_values", "unique_counts", "unique_inverse", "unique_all",
+    "unique_values", "unique_counts", "unique_inverse", "unique_all", "from_dlpack",
 ]
 
 
@@ -157,3 +157,14 @@ def unique_inverse(x):
 def unique_all(x):
     values, index, inverse, counts = _np_starp().unique(x, return_index=True, return_inverse=True, return_counts=True)
     return UniqueAllResult(values, index, inverse.reshape(_np_starp().asarray(x).shape), counts)
+
+
+def from_dlpack(x, /, *, device=None, copy=None):
+    """A starp array of the values of any DLPack producer (a NumPy array, a torch CPU tensor, a
+    starp array...): read through NumPy's from_dlpack, then copied into starp's buffers."""
+    snp = _np_starp()
+    if isinstance(x, snp.ndarray):
+        return x.copy() if copy else x
+    if copy is False:
+        raise ValueError("starp cannot share memory with a DLPack producer: from_dlpack(copy=False)")
+    return snp.asarray(_np.from_dlpack(x, device=device))

@@ -1489,3 +1489,6 @@ fn bench_reduction_shapes() {
         println!("{name}: jit {jit:.2} ms");
     }
 }
+
+/// The ufuncs with IR ops of their own.
+mod ufunc_ops;

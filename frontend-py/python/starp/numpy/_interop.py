@@ -26,7 +26,7 @@ _WARNED = set()
 _REDUCTIONS = {"add": "sum", "multiply": "prod", "maximum": "max", "minimum": "min",
                "logical_and": "all", "logical_or": "any"}
 _REGROUPABLE = {"add", "multiply", "maximum", "minimum", "logical_and", "logical_or", "logical_xor",
-                "bitwise_and", "bitwise_or", "bitwise_xor"}
+                "bitwise_and", "bitwise_or", "bitwise_xor", "fmax", "fmin", "gcd"}
 _UFUNC_KWARGS = {"dtype", "casting", "order", "subok", "signature"}
 
 

@@ -111,6 +111,22 @@ fn new_ops_alone_on_every_dtype() {
     assert!(ran > 90, "{ran} kernels");
 }
 
+/// fmax/fmin run in the vector loop where maximum/minimum do (the test above checks them there).
+#[test]
+fn fmax_fmin_take_the_vector_path() {
+    for d in [F64, F32, I64, U64] {
+        for op in [BinaryOp::Fmax, BinaryOp::Fmin] {
+            let body = vec![
+                Instr { op: InstrOp::Load(0), dtype: d },
+                Instr { op: InstrOp::Load(1), dtype: d },
+                Instr { op: InstrOp::Binary(op, 0, 1), dtype: d },
+            ];
+            let k = Kernel { ndim: 1, inputs: vec![d, d], params: vec![], body, outputs: vec![2], reduction: None };
+            assert!(plan::plan(&k).expect("supported").simd, "{op:?} of {d}");
+        }
+    }
+}
+
 #[test]
 fn malformed_new_ops_are_declined_not_miscompiled() {
     let ldexp_of = |a: DType, b: DType| Kernel {

@@ -472,8 +472,8 @@ fn to_f64(a: &Col, out: &mut Col) {
     }
 }
 
-/// spacing and frexp of a float column (integers converted to f64: their float loop's values,
-/// as integers of at most 16 bits, whose loop is float32, are exact in both).
+/// spacing and frexp of a float column. Integers come converted to f64, which is their float
+/// loop's value: those whose loop is float32 have at most 16 bits, exact in both formats.
 fn float_bits_fn(op: UnaryOp, od: DType, a: &Col, out: &mut Col) {
     match op {
         UnaryOp::Spacing if od == DType::F32 => map1(a, out, |x: f64| spacing_f32(x as f32) as f64),

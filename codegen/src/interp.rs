@@ -9,6 +9,7 @@
 pub(crate) mod math;
 mod memory;
 mod reduce;
+pub(crate) mod ufunc_math;
 mod values;
 
 #[cfg(test)]
@@ -293,7 +294,8 @@ impl<'a> Machine<'a> {
                 &InstrOp::Unary(op, a) => unary(op, d, arg(a), &mut out, scratch),
                 &InstrOp::Binary(op, a, b) => {
                     let ld = body[a as usize].dtype;
-                    debug_assert_eq!(ld, body[b as usize].dtype, "v{j}: operand dtypes");
+                    // ldexp alone takes an int64 exponent with its float mantissa.
+                    debug_assert!(ld == body[b as usize].dtype || op == ir::op::BinaryOp::Ldexp, "v{j}: operand dtypes");
                     debug_assert!(values::is_comparison(op) || ld == d, "v{j}: {op:?} of {ld} gives {ld}, not {d}");
                     binary(op, ld, arg(a), arg(b), &mut out)
                 }

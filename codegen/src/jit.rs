@@ -149,6 +149,10 @@ fn callout_signature(m: &JITModule, s: Sig) -> cranelift_codegen::ir::Signature 
         Sig::R3F => (&[I64, I64, I64], Some(F64)),
         Sig::R4I => (&[I64, I64, I64, I64], Some(I64)),
         Sig::Strip => (&[I64, I64, I64], None),
+        Sig::F1 => (&[F64], Some(F64)),
+        Sig::S1 => (&[F32], Some(F32)),
+        Sig::FI => (&[F64, I64], Some(F64)),
+        Sig::F1I => (&[F64], Some(I64)),
     };
     sig.params.extend(params.iter().map(|&t| AbiParam::new(t)));
     sig.returns.extend(ret.map(AbiParam::new));

@@ -244,6 +244,13 @@ fn binary_op(name: &str) -> PyResult<BinaryOp> {
         "logaddexp2" => Logaddexp2,
         "left_shift" => Shl,
         "right_shift" => Shr,
+        "nextafter" => Nextafter,
+        "ldexp" => Ldexp,
+        "gcd" => Gcd,
+        "lcm" => Lcm,
+        "fmax" => Fmax,
+        "fmin" => Fmin,
+        "heaviside" => Heaviside,
         _ => return Err(PyTypeError::new_err(format!("unknown binary op {name}"))),
     })
 }
@@ -283,6 +290,10 @@ fn unary_op(name: &str) -> PyResult<UnaryOp> {
         "sign" => Sign,
         "conjugate" => Conj,
         "imag" => Imag,
+        "spacing" => Spacing,
+        "frexp_mantissa" => FrexpMantissa,
+        "frexp_exponent" => FrexpExponent,
+        "bitwise_count" => BitwiseCount,
         _ => return Err(PyTypeError::new_err(format!("unknown unary op {name}"))),
     })
 }

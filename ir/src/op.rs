@@ -47,6 +47,15 @@ pub enum UnaryOp {
     Conj,
     /// Imaginary part of a complex (the runtime gives zeros for real arrays).
     Imag,
+    // NumPy ufuncs of their own (float loops only; integers go to their float counterpart).
+    /// Distance to the next float away from zero (toward +inf for ±0); NaN for inf and NaN.
+    Spacing,
+    /// The mantissa of `frexp` (in [0.5, 1) in magnitude; x itself for 0, inf and NaN).
+    FrexpMantissa,
+    /// The int32 exponent of `frexp` (0 for 0, inf and NaN).
+    FrexpExponent,
+    /// Number of 1 bits of |x| (integers; uint8 result).
+    BitwiseCount,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -84,6 +93,20 @@ pub enum BinaryOp {
     /// `<<`, `>>`: shifts of at least the bit width (or negative) give 0 (`>>` of a negative: -1).
     Shl,
     Shr,
+    /// C's nextafter: the next float after x1 toward x2 (x2 itself when equal).
+    Nextafter,
+    /// x1 * 2**x2 rounded once: the one binary op whose operands differ in dtype (a float
+    /// mantissa and an int64 exponent; `Session::ldexp` resolves NumPy's loop).
+    Ldexp,
+    /// Greatest common divisor of |x1| and |x2| (integers; wraps like NumPy for INT_MIN).
+    Gcd,
+    /// |x1| / gcd * |x2| modulo 2**bits (0 if either is 0).
+    Lcm,
+    /// NaN-ignoring maximum/minimum (NumPy's lexicographic order for complex).
+    Fmax,
+    Fmin,
+    /// 0 for x1 < 0, x2 for x1 == 0, 1 for x1 > 0, NaN for NaN.
+    Heaviside,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -145,6 +168,10 @@ impl UnaryOp {
             Sign => "sign",
             Conj => "conjugate",
             Imag => "imag",
+            Spacing => "spacing",
+            FrexpMantissa => "frexp_mantissa",
+            FrexpExponent => "frexp_exponent",
+            BitwiseCount => "bitwise_count",
         }
     }
 
@@ -162,6 +189,9 @@ impl UnaryOp {
     /// Result dtype for an input dtype, as NumPy's ufunc loops give it.
     pub fn result_dtype(self, d: DType) -> Result<DType> {
         use UnaryOp::*;
+        if let Some(r) = self.more_result_dtype(d) {
+            return r;
+        }
         Ok(match self {
             Neg => {
                 ensure!(
@@ -236,6 +266,50 @@ impl UnaryOp {
     }
 }
 
+impl UnaryOp {
+    /// Result dtypes of spacing, frexp and bitwise_count (None for the other ops).
+    fn more_result_dtype(self, d: DType) -> Option<Result<DType>> {
+        use UnaryOp::*;
+        let name = match self {
+            Spacing => "spacing",
+            FrexpMantissa | FrexpExponent => "frexp",
+            BitwiseCount => "bitwise_count",
+            _ => return None,
+        };
+        Some(match self {
+            BitwiseCount if d.is_integer() || d == DType::Bool => Ok(DType::U8),
+            _ if self == BitwiseCount || d.is_complex() => Err(crate::Error::Type(no_loop_message(name))),
+            FrexpExponent => float_loop(d, name, false).map(|_| DType::I32),
+            _ => float_loop(d, name, self == Spacing),
+        })
+    }
+}
+
+/// NumPy's TypeError message for a ufunc without a loop for the input types.
+pub fn no_loop_message(name: &str) -> String {
+    format!(
+        "ufunc '{name}' not supported for the input types, and the inputs could not be safely coerced to any supported types according to the casting rule ''safe''"
+    )
+}
+
+/// The float loop NumPy runs a float-only ufunc in for a real dtype `d`: `d` itself for floats,
+/// else the smallest float `d` casts to safely. NumPy's float16 loop (bool, int8, uint8) runs in
+/// float32 (starp has no float16, README) unless `exact_precision`: for nextafter, spacing and
+/// ldexp, whose results are the float16 format's own (its spacing, its overflow), that raises
+/// NotImplementedError.
+pub fn float_loop(d: DType, name: &str, exact_precision: bool) -> Result<DType> {
+    if d.is_float() {
+        return Ok(d);
+    }
+    let float16 = matches!(d, DType::Bool | DType::I8 | DType::U8);
+    ensure!(
+        !(float16 && exact_precision),
+        NotImplemented,
+        "starp has no float16: {name} of {d} (NumPy's float16 loop) is not supported; cast to float32 first"
+    );
+    Ok(d.float_counterpart())
+}
+
 impl BinaryOp {
     pub fn name(self) -> &'static str {
         use BinaryOp::*;
@@ -269,6 +343,13 @@ impl BinaryOp {
             Logaddexp2 => "logaddexp2",
             Shl => "left_shift",
             Shr => "right_shift",
+            Nextafter => "nextafter",
+            Ldexp => "ldexp",
+            Gcd => "gcd",
+            Lcm => "lcm",
+            Fmax => "fmax",
+            Fmin => "fmin",
+            Heaviside => "heaviside",
         }
     }
 
@@ -335,6 +416,26 @@ impl BinaryOp {
                 let d = if common == DType::Bool { DType::I8 } else { common };
                 (d, d)
             }
+            Fmax | Fmin => (common, common),
+            Nextafter | Heaviside => {
+                if common.is_complex() {
+                    return unsupported();
+                }
+                let d = float_loop(common, self.name(), self == Nextafter)?;
+                (d, d)
+            }
+            Gcd | Lcm => {
+                // NumPy has no bool loop (and no mixed int64/uint64 one: their common dtype is
+                // float64), so only integers get here.
+                ensure!(
+                    common.is_integer(),
+                    Type,
+                    "ufunc '{}' did not contain a loop with signature matching types ({common}, {common}) -> None",
+                    self.name()
+                );
+                (common, common)
+            }
+            Ldexp => bail!(Internal, "ldexp has a (float, int64) loop: Session::ldexp resolves its dtypes"),
         })
     }
 }

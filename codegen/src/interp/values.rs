@@ -15,6 +15,11 @@ use ir::scalar::{float_to_i64, float_to_u64, wrap_signed, wrap_unsigned, Scalar}
 use crate::complex_math;
 use crate::vmath::Func;
 
+use super::ufunc_math::{
+    cfmax, cfmin, fmax_f, fmin_f, frexp, gcd_i, gcd_u, heaviside, lcm_i, lcm_u, ldexp_f64, nextafter_f32, nextafter_f64,
+    popcount_i, spacing_f32, spacing_f64,
+};
+
 use super::math::{
     cdiv, cle, clt, cmax, cmin, cpow, csign, floor_div_i, floor_divide_f32, floor_divide_f64, fmax, fmin, fmod_i,
     logaddexp, logaddexp2, mod_i, pow_i, pow_u, remainder_f32, remainder_f64, shl_i, shl_u, shr_i, shr_u, sign_f,
@@ -289,12 +294,23 @@ pub(crate) fn is_comparison(op: BinaryOp) -> bool {
 
 /// `op` on two columns of the loop dtype `ld`.
 pub(crate) fn binary(op: BinaryOp, ld: DType, a: &Col, b: &Col, out: &mut Col) {
+    if op == BinaryOp::Ldexp {
+        return ldexp(ld, a, b, out);
+    }
     let v = Map2 { a, b, out };
     if is_comparison(op) {
         compare(op, ld, v)
     } else {
         arith(op, ld, v)
     }
+}
+
+/// `ldexp` of a float column of dtype `d` and an int64 exponent column.
+fn ldexp(d: DType, a: &Col, b: &Col, out: &mut Col) {
+    let (x, n) = (f64::slice(a), i64::slice(b));
+    let o = f64::vec(out);
+    o.clear();
+    o.extend(x.iter().zip(n).map(|(&x, &n)| round_f(ldexp_f64(x, n), d)));
 }
 
 /// The element function of a non-comparison binary op at dtype `d` (operands and result),
@@ -310,6 +326,8 @@ pub(crate) fn arith<V: ArithVisit>(op: BinaryOp, d: DType, v: V) -> V::Out {
             Sub | BitXor | LogicalXor => v.visit(|a: bool, b: bool| a ^ b),
             Mod => v.visit(|_: bool, _: bool| false),
             Pow => v.visit(|a: bool, b: bool| a | !b),
+            Fmax => v.visit(|a: bool, b: bool| a | b),
+            Fmin => v.visit(|a: bool, b: bool| a & b),
             _ => unsupported(op, d),
         },
         Kind::Int => match op {
@@ -327,6 +345,10 @@ pub(crate) fn arith<V: ArithVisit>(op: BinaryOp, d: DType, v: V) -> V::Out {
             Fmod => v.visit(fmod_i),
             Shl => v.visit(move |a: i64, b: i64| wrap_signed(shl_i(a, b, bits(d)), d)),
             Shr => v.visit(move |a: i64, b: i64| shr_i(a, b, bits(d))),
+            Fmax => v.visit(|a: i64, b: i64| a.max(b)),
+            Fmin => v.visit(|a: i64, b: i64| a.min(b)),
+            Gcd => v.visit(move |a: i64, b: i64| wrap_signed(gcd_i(a, b), d)),
+            Lcm => v.visit(move |a: i64, b: i64| wrap_signed(lcm_i(a, b), d)),
             _ => unsupported(op, d),
         },
         Kind::UInt => match op {
@@ -345,6 +367,10 @@ pub(crate) fn arith<V: ArithVisit>(op: BinaryOp, d: DType, v: V) -> V::Out {
             Fmod => v.visit(|a: u64, b: u64| a.checked_rem(b).unwrap_or(0)),
             Shl => v.visit(move |a: u64, b: u64| wrap_unsigned(shl_u(a, b, bits(d)), d)),
             Shr => v.visit(move |a: u64, b: u64| shr_u(a, b, bits(d))),
+            Fmax => v.visit(|a: u64, b: u64| a.max(b)),
+            Fmin => v.visit(|a: u64, b: u64| a.min(b)),
+            Gcd => v.visit(gcd_u),
+            Lcm => v.visit(move |a: u64, b: u64| wrap_unsigned(lcm_u(a, b), d)),
             _ => unsupported(op, d),
         },
         Kind::Float => match op {
@@ -368,6 +394,12 @@ pub(crate) fn arith<V: ArithVisit>(op: BinaryOp, d: DType, v: V) -> V::Out {
             Copysign => v.visit(|a: f64, b: f64| a.copysign(b)),
             Logaddexp => v.visit(move |a: f64, b: f64| round_f(logaddexp(a, b), d)),
             Logaddexp2 => v.visit(move |a: f64, b: f64| round_f(logaddexp2(a, b), d)),
+            Nextafter if d == DType::F32 => v.visit(|a: f64, b: f64| nextafter_f32(a as f32, b as f32) as f64),
+            Nextafter => v.visit(nextafter_f64),
+            // Exact: the result is an operand or a constant.
+            Fmax => v.visit(fmax_f),
+            Fmin => v.visit(fmin_f),
+            Heaviside => v.visit(heaviside),
             _ => unsupported(op, d),
         },
         Kind::Complex => match op {
@@ -378,6 +410,8 @@ pub(crate) fn arith<V: ArithVisit>(op: BinaryOp, d: DType, v: V) -> V::Out {
             Pow => v.visit(move |a: C, b: C| round_c(cpow(a, b), d)),
             Max => v.visit(cmax),
             Min => v.visit(cmin),
+            Fmax => v.visit(cfmax),
+            Fmin => v.visit(cfmin),
             _ => unsupported(op, d),
         },
     }
@@ -478,7 +512,38 @@ pub(crate) fn unary(op: UnaryOp, od: DType, a: &Col, out: &mut Col, scratch: &mu
         (LogicalNot, Col::U(_)) => map1(a, out, |x: u64| x == 0),
         (LogicalNot, Col::F(_)) => map1(a, out, |x: f64| x == 0.0),
         (LogicalNot, Col::C(_)) => map1(a, out, |x: C| x.re == 0.0 && x.im == 0.0),
+        (Spacing | FrexpMantissa | FrexpExponent, Col::F(_)) => float_bits_fn(op, od, a, out),
+        (Spacing | FrexpMantissa | FrexpExponent, Col::B(_) | Col::I(_) | Col::U(_)) => {
+            to_f64(a, scratch);
+            float_bits_fn(op, od, scratch, out)
+        }
+        (BitwiseCount, Col::B(_)) => map1(a, out, |x: bool| x as u64),
+        (BitwiseCount, Col::I(_)) => map1(a, out, popcount_i),
+        (BitwiseCount, Col::U(_)) => map1(a, out, |x: u64| x.count_ones() as u64),
         (Invert, _) => unsupported(op, od),
+        _ => unsupported(op, od),
+    }
+}
+
+/// An integer or bool column as f64 (exact up to 53 bits, NumPy's conversion beyond).
+fn to_f64(a: &Col, out: &mut Col) {
+    match a {
+        Col::B(_) => map1(a, out, |x: bool| x as u8 as f64),
+        Col::I(_) => map1(a, out, |x: i64| x as f64),
+        Col::U(_) => map1(a, out, |x: u64| x as f64),
+        _ => malformed(format_args!("expected an integer or bool value, found a {} one", a.tag())),
+    }
+}
+
+/// spacing and frexp of a float column. Integers come converted to f64, which is their float
+/// loop's value: those whose loop is float32 have at most 16 bits, exact in both formats.
+fn float_bits_fn(op: UnaryOp, od: DType, a: &Col, out: &mut Col) {
+    match op {
+        UnaryOp::Spacing if od == DType::F32 => map1(a, out, |x: f64| spacing_f32(x as f32) as f64),
+        UnaryOp::Spacing => map1(a, out, spacing_f64),
+        // Exact, so a float32 value's answer is float32's.
+        UnaryOp::FrexpMantissa => map1(a, out, |x: f64| frexp(x).0),
+        UnaryOp::FrexpExponent => map1(a, out, |x: f64| frexp(x).1 as i64),
         _ => unsupported(op, od),
     }
 }

@@ -9,6 +9,7 @@ use crate::interp::math::{
 };
 use crate::complex_math;
 use crate::interp::C;
+use crate::interp::ufunc_math;
 use crate::vmath::{self, Func};
 use ir::op::UnaryOp;
 use ir::philox;
@@ -32,6 +33,14 @@ pub(crate) enum Sig {
     R4I,
     /// (x: *const T, out: *mut T, n)
     Strip,
+    /// (f64) -> f64
+    F1,
+    /// (f32) -> f32
+    S1,
+    /// (f64, i64) -> f64
+    FI,
+    /// (f64) -> i64
+    F1I,
 }
 
 pub(crate) struct Callout {
@@ -277,6 +286,70 @@ extern "C" fn bounded_(seed: u64, draw: u64, index: i64, range: u64) -> u64 {
     philox::bounded_u64(seed, draw, index as u64, range)
 }
 
+// The ufuncs with IR ops of their own (`interp::ufunc_math`).
+extern "C" fn nextafter_(a: f64, b: f64) -> f64 {
+    ufunc_math::nextafter_f64(a, b)
+}
+extern "C" fn nextafter32_(a: f32, b: f32) -> f32 {
+    ufunc_math::nextafter_f32(a, b)
+}
+extern "C" fn spacing_(x: f64) -> f64 {
+    ufunc_math::spacing_f64(x)
+}
+extern "C" fn spacing32_(x: f32) -> f32 {
+    ufunc_math::spacing_f32(x)
+}
+extern "C" fn ldexp_(x: f64, n: i64) -> f64 {
+    ufunc_math::ldexp_f64(x, n)
+}
+extern "C" fn frexp_mantissa_(x: f64) -> f64 {
+    ufunc_math::frexp(x).0
+}
+extern "C" fn frexp_exponent_(x: f64) -> i64 {
+    ufunc_math::frexp(x).1 as i64
+}
+extern "C" fn gcd_i_(a: i64, b: i64) -> i64 {
+    ufunc_math::gcd_i(a, b)
+}
+extern "C" fn gcd_u_(a: i64, b: i64) -> i64 {
+    ufunc_math::gcd_u(a as u64, b as u64) as i64
+}
+extern "C" fn lcm_i_(a: i64, b: i64) -> i64 {
+    ufunc_math::lcm_i(a, b)
+}
+extern "C" fn lcm_u_(a: i64, b: i64) -> i64 {
+    ufunc_math::lcm_u(a as u64, b as u64) as i64
+}
+extern "C" fn cfmax_(ar: f64, ai: f64, br: f64, bi: f64, out: *mut f64) {
+    put(out, ufunc_math::cfmax(C::new(ar, ai), C::new(br, bi)))
+}
+extern "C" fn cfmin_(ar: f64, ai: f64, br: f64, bi: f64, out: *mut f64) {
+    put(out, ufunc_math::cfmin(C::new(ar, ai), C::new(br, bi)))
+}
+
+fn ufunc_callouts() -> Vec<Callout> {
+    macro_rules! c {
+        ($name:ident, $sig:ident) => {
+            Callout { name: concat!("starp_", stringify!($name)), sig: Sig::$sig, ptr: $name as *const u8 }
+        };
+    }
+    vec![
+        c!(nextafter_, F2),
+        c!(nextafter32_, S2),
+        c!(spacing_, F1),
+        c!(spacing32_, S1),
+        c!(ldexp_, FI),
+        c!(frexp_mantissa_, F1),
+        c!(frexp_exponent_, F1I),
+        c!(gcd_i_, I2),
+        c!(gcd_u_, I2),
+        c!(lcm_i_, I2),
+        c!(lcm_u_, I2),
+        c!(cfmax_, C2),
+        c!(cfmin_, C2),
+    ]
+}
+
 /// Every call-out, registered with the JIT module under its name.
 pub(crate) fn all() -> Vec<Callout> {
     macro_rules! c {
@@ -294,6 +367,7 @@ pub(crate) fn all() -> Vec<Callout> {
     ];
     v.extend(more_strips());
     v.extend(complex_functions());
+    v.extend(ufunc_callouts());
     v.extend([
         c!(vexp_f64_, Strip),
         c!(vlog_f64_, Strip),

@@ -450,9 +450,54 @@ impl<'a, 'b> Em<'a, 'b> {
                 let (_, im) = a.c();
                 V::S(self.from_f64(od, im))
             }
+            // Integers and bool first go to f64 (`values::float_bits_fn`); spacing rounds to its
+            // float loop, frexp is exact, so float32 goes through f64 unchanged.
+            (Spacing, _) => {
+                let x = self.float_arg(da, od, a);
+                let name = if od == DType::F32 { "starp_spacing32_" } else { "starp_spacing_" };
+                V::S(self.call1(name, &[x]))
+            }
+            (FrexpMantissa, _) => {
+                let x = self.float_arg(da, DType::F64, a);
+                let m = self.call1("starp_frexp_mantissa_", &[x]);
+                V::S(self.from_f64(od, m))
+            }
+            (FrexpExponent, _) => {
+                let x = self.float_arg(da, DType::F64, a);
+                V::S(self.call1("starp_frexp_exponent_", &[x]))
+            }
+            (BitwiseCount, Kind::Bool) => V::S(self.b.ins().uextend(types::I64, a.s())),
+            // iabs(INT_MIN) is INT_MIN, whose one bit is NumPy's count of |INT_MIN|.
+            (BitwiseCount, Kind::Int) => {
+                let x = self.b.ins().iabs(a.s());
+                V::S(self.b.ins().popcnt(x))
+            }
+            (BitwiseCount, Kind::UInt) => V::S(self.b.ins().popcnt(a.s())),
             (Invert, _) => unreachable!("rejected by the plan"),
             _ => unreachable!("rejected by the plan"),
         }
+    }
+
+    /// NumPy's fmax/fmin of floats (`ufunc_math::fmax_f`): a NaN second operand loses, the first
+    /// operand wins ties.
+    fn fmaxmin_nan_ignoring(&mut self, max: bool, a: Value, b: Value) -> Value {
+        let cc = if max { FloatCC::GreaterThanOrEqual } else { FloatCC::LessThanOrEqual };
+        let c1 = self.b.ins().fcmp(cc, a, b);
+        let c2 = self.b.ins().fcmp(FloatCC::Unordered, b, b);
+        let c = self.b.ins().bor(c1, c2);
+        self.b.ins().select(c, a, b)
+    }
+
+    /// `ufunc_math::heaviside`: NaN for NaN, h at ±0, 0 below, 1 above.
+    fn heaviside(&mut self, d: DType, x: Value, h: Value) -> Value {
+        let t = ty(d);
+        let (z, one, nan) = (self.fconst(t, 0.0), self.fconst(t, 1.0), self.fconst(t, f64::NAN));
+        let eq = self.b.ins().fcmp(FloatCC::Equal, x, z);
+        let lt = self.b.ins().fcmp(FloatCC::LessThan, x, z);
+        let gt = self.b.ins().fcmp(FloatCC::GreaterThan, x, z);
+        let r = self.b.ins().select(eq, h, nan);
+        let r = self.b.ins().select(lt, z, r);
+        self.b.ins().select(gt, one, r)
     }
 
     /// `<<` / `>>` at integer dtype `d` (`math::shl_i` and friends): shifts of at least the
@@ -549,6 +594,8 @@ impl<'a, 'b> Em<'a, 'b> {
                         let ny = self.b.ins().bxor_imm_s(y, 1);
                         self.b.ins().bor(x, ny)
                     }
+                    Fmax => self.b.ins().bor(x, y),
+                    Fmin => self.b.ins().band(x, y),
                     _ => unreachable!("rejected by the plan"),
                 })
             }
@@ -592,6 +639,10 @@ impl<'a, 'b> Em<'a, 'b> {
                     }
                     Shl => return V::S(self.shift(true, d, x, y)),
                     Shr => return V::S(self.shift(false, d, x, y)),
+                    Fmax => return V::S(if signed { self.b.ins().smax(x, y) } else { self.b.ins().umax(x, y) }),
+                    Fmin => return V::S(if signed { self.b.ins().smin(x, y) } else { self.b.ins().umin(x, y) }),
+                    Gcd => self.call1(if signed { "starp_gcd_i_" } else { "starp_gcd_u_" }, &[x, y]),
+                    Lcm => self.call1(if signed { "starp_lcm_i_" } else { "starp_lcm_u_" }, &[x, y]),
                     _ => unreachable!("rejected by the plan"),
                 };
                 V::S(self.wrap(d, r))
@@ -620,6 +671,17 @@ impl<'a, 'b> Em<'a, 'b> {
                     Logaddexp => self.call_f2("starp_logaddexp_", d, x, y),
                     Logaddexp2 => self.call_f2("starp_logaddexp2_", d, x, y),
                     Copysign => self.b.ins().fcopysign(x, y),
+                    Nextafter if d == DType::F32 => self.call1("starp_nextafter32_", &[x, y]),
+                    Nextafter => self.call1("starp_nextafter_", &[x, y]),
+                    Fmax => self.fmaxmin_nan_ignoring(true, x, y),
+                    Fmin => self.fmaxmin_nan_ignoring(false, x, y),
+                    Heaviside => self.heaviside(d, x, y),
+                    // y is the int64 exponent (the plan checks ldexp's operands).
+                    Ldexp => {
+                        let x = self.to_f64(d, x);
+                        let r = self.call1("starp_ldexp_", &[x, y]);
+                        self.from_f64(d, r)
+                    }
                     _ => unreachable!("rejected by the plan"),
                 })
             }
@@ -652,6 +714,11 @@ impl<'a, 'b> Em<'a, 'b> {
                     }
                     Max | Min => {
                         let name = if op == Max { "starp_cmax_" } else { "starp_cmin_" };
+                        let (re, im) = self.call_c(name, &[ar, ai, br, bi]);
+                        V::C(re, im)
+                    }
+                    Fmax | Fmin => {
+                        let name = if op == Fmax { "starp_cfmax_" } else { "starp_cfmin_" };
                         let (re, im) = self.call_c(name, &[ar, ai, br, bi]);
                         V::C(re, im)
                     }

@@ -75,6 +75,9 @@ pub(crate) fn is_comparison(op: BinaryOp) -> bool {
 /// Whether the interpreter has an element loop for non-comparison `op` at kind `k`.
 pub(crate) fn arith_supported(op: BinaryOp, k: Kind) -> bool {
     use BinaryOp::*;
+    if ufunc_arith_supported(op, k) {
+        return true;
+    }
     match k {
         Kind::Bool => matches!(
             op,
@@ -91,10 +94,36 @@ pub(crate) fn arith_supported(op: BinaryOp, k: Kind) -> bool {
     }
 }
 
+/// `arith_supported` for the ufuncs with IR ops of their own (ldexp, whose operands differ in
+/// dtype, is checked apart).
+fn ufunc_arith_supported(op: BinaryOp, k: Kind) -> bool {
+    use BinaryOp::*;
+    match k {
+        Kind::Bool | Kind::Complex => matches!(op, Fmax | Fmin),
+        Kind::Int | Kind::UInt => matches!(op, Fmax | Fmin | Gcd | Lcm),
+        Kind::Float => matches!(op, Fmax | Fmin | Nextafter | Heaviside),
+    }
+}
+
+/// `unary_kind` of spacing, frexp and bitwise_count (None for the other ops).
+fn ufunc_unary_kind(op: UnaryOp, k: Kind) -> Option<Option<Kind>> {
+    use UnaryOp::*;
+    Some(match (op, k) {
+        (Spacing | FrexpMantissa, Kind::Float | Kind::Bool | Kind::Int | Kind::UInt) => Some(Kind::Float),
+        (FrexpExponent, Kind::Float | Kind::Bool | Kind::Int | Kind::UInt) => Some(Kind::Int),
+        (BitwiseCount, Kind::Bool | Kind::Int | Kind::UInt) => Some(Kind::UInt),
+        (Spacing | FrexpMantissa | FrexpExponent | BitwiseCount, _) => None,
+        _ => return None,
+    })
+}
+
 /// The kind of the interpreter's result column for `op` on a value of kind `k`, or None where it
 /// has no loop.
 pub(crate) fn unary_kind(op: UnaryOp, k: Kind) -> Option<Kind> {
     use UnaryOp::*;
+    if let Some(r) = ufunc_unary_kind(op, k) {
+        return r;
+    }
     Some(match (op, k) {
         (Neg | Abs, Kind::Bool) => Kind::Bool,
         (Neg, k) => k,
@@ -165,6 +194,16 @@ fn check(k: &Kernel, j: usize) -> Result<(), String> {
             }
             if matches!(op, Neg | Abs) && da.kind() == Kind::Float && d != da {
                 return Err(format!("v{j}: {op:?} of {da} gives {d}"));
+            }
+            // Spacing, frexp and bitwise_count give exactly their dtype too.
+            if matches!(op, Spacing | FrexpMantissa | FrexpExponent | BitwiseCount) && op.result_dtype(da).ok() != Some(d) {
+                return Err(format!("v{j}: {op:?} of {da} gives {d}"));
+            }
+        }
+        &InstrOp::Binary(BinaryOp::Ldexp, a, b) => {
+            let (da, db) = (dt(a), dt(b));
+            if !da.is_float() || db != DType::I64 || d != da {
+                return Err(format!("v{j}: ldexp of {da} and {db} gives {d}"));
             }
         }
         &InstrOp::Binary(op, a, b) => {

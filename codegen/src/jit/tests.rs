@@ -1566,3 +1566,6 @@ fn complex_functions_match_the_interpreter_bit_for_bit() {
     }
     assert_eq!(ran, 2 * 20 * 3 * 2);
 }
+
+/// The ufuncs with IR ops of their own.
+mod ufunc_ops;

@@ -7,8 +7,9 @@
 //! values), which it stores to the lanes' stack slot for the scalar loop to finish the run.
 //!
 //! It covers the arithmetic that dominates NumPy code: loads, stores, params, int64 Linear
-//! values, + - * / sqrt neg abs max min of floats, + - * and bitwise ops of 64-bit integers,
-//! comparisons, logical ops and selects (bools live as lane masks), and bool to number casts.
+//! values, + - * / sqrt neg abs max min fmax fmin of floats, + - * and bitwise ops of 64-bit
+//! integers, comparisons, logical ops and selects (bools live as lane masks), and bool to number
+//! casts.
 //! A kernel with any other live instruction, or mixing float32 with 64-bit values, runs the
 //! scalar loop only. Every vector operation is lane-wise the scalar one, so results are
 //! identical.
@@ -89,13 +90,14 @@ fn supported_in(c: Class, k: &Kernel, live: &[bool]) -> bool {
                     ok(da)
                 } else {
                     match da.kind() {
-                        Kind::Float => c.has(da) && matches!(op, Add | Sub | Mul | Div | Max | Min),
+                        Kind::Float => c.has(da) && matches!(op, Add | Sub | Mul | Div | Max | Min | Fmax | Fmin),
                         Kind::Int | Kind::UInt => {
-                            c.has(da) && matches!(op, Add | Sub | Mul | BitAnd | BitOr | BitXor | Max | Min)
+                            c.has(da) && matches!(op, Add | Sub | Mul | BitAnd | BitOr | BitXor | Max | Min | Fmax | Fmin)
                         }
                         Kind::Bool => matches!(
                             op,
                             Add | Max | BitOr | LogicalOr | Mul | Min | BitAnd | LogicalAnd | Sub | BitXor | LogicalXor
+                                | Fmax | Fmin
                         ),
                         Kind::Complex => false,
                     }
@@ -189,6 +191,18 @@ impl VEm<'_, '_, '_> {
         self.em.b.ins().bitselect(c, a, b)
     }
 
+    /// NumPy's fmax/fmin of floats (`ufunc_math::fmax_f`): a NaN second operand loses, the first
+    /// operand wins ties.
+    fn fmaxmin_nan_ignoring(&mut self, max: bool, a: Value, b: Value) -> Value {
+        let cc = if max { FloatCC::GreaterThanOrEqual } else { FloatCC::LessThanOrEqual };
+        let c1 = self.fcmp(cc, a, b);
+        let c2 = self.fcmp(FloatCC::Unordered, b, b);
+        let c = self.em.b.ins().bor(c1, c2);
+        let t = self.em.b.func.dfg.value_type(a);
+        let c = bitcast(self.em, t, c);
+        self.em.b.ins().bitselect(c, a, b)
+    }
+
     fn unary(&mut self, op: UnaryOp, da: DType, a: Value) -> Value {
         let ins = self.em.b.ins();
         match (op, da.kind()) {
@@ -242,6 +256,8 @@ impl VEm<'_, '_, '_> {
                 Mul => self.em.b.ins().fmul(a, b),
                 Div => self.em.b.ins().fdiv(a, b),
                 Max => self.fmaxmin(true, a, b),
+                Fmax => self.fmaxmin_nan_ignoring(true, a, b),
+                Fmin => self.fmaxmin_nan_ignoring(false, a, b),
                 _ => self.fmaxmin(false, a, b),
             },
             Kind::Int | Kind::UInt => {
@@ -252,16 +268,16 @@ impl VEm<'_, '_, '_> {
                     Mul => self.em.b.ins().imul(a, b),
                     BitAnd => self.em.b.ins().band(a, b),
                     BitOr => self.em.b.ins().bor(a, b),
-                    Max if signed => self.em.b.ins().smax(a, b),
-                    Max => self.em.b.ins().umax(a, b),
-                    Min if signed => self.em.b.ins().smin(a, b),
-                    Min => self.em.b.ins().umin(a, b),
+                    Max | Fmax if signed => self.em.b.ins().smax(a, b),
+                    Max | Fmax => self.em.b.ins().umax(a, b),
+                    Min | Fmin if signed => self.em.b.ins().smin(a, b),
+                    Min | Fmin => self.em.b.ins().umin(a, b),
                     _ => self.em.b.ins().bxor(a, b),
                 }
             }
             _ => match op {
-                Add | Max | BitOr | LogicalOr => self.em.b.ins().bor(a, b),
-                Mul | Min | BitAnd | LogicalAnd => self.em.b.ins().band(a, b),
+                Add | Max | BitOr | LogicalOr | Fmax => self.em.b.ins().bor(a, b),
+                Mul | Min | BitAnd | LogicalAnd | Fmin => self.em.b.ins().band(a, b),
                 _ => self.em.b.ins().bxor(a, b),
             },
         }

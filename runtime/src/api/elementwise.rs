@@ -23,6 +23,9 @@ pub fn can_cast_same_kind(from: DType, to: DType) -> bool {
 
 impl Session {
     pub fn binary(&mut self, op: BinaryOp, a: &Operand, b: &Operand) -> Result<Arr> {
+        if op == BinaryOp::Ldexp {
+            return self.ldexp(a, b);
+        }
         let shape = broadcast_shapes(&a.shape(), &b.shape())?;
         let mut common = common_dtype(&[a, b]);
         if let Some(n) = self.mixed_sign_comparison(op, a, b, &shape)? {
@@ -83,7 +86,9 @@ impl Session {
         let out = op.result_dtype(a.dtype)?;
         let input = match op {
             UnaryOp::LogicalNot => DType::Bool,
-            UnaryOp::Abs | UnaryOp::Imag => a.dtype,
+            UnaryOp::Abs | UnaryOp::Imag | UnaryOp::BitwiseCount => a.dtype,
+            // The exponent of frexp comes from the mantissa's float loop.
+            UnaryOp::FrexpExponent => UnaryOp::FrexpMantissa.result_dtype(a.dtype)?,
             _ => out,
         };
         let x = self.read(a);
@@ -149,6 +154,54 @@ impl Session {
 }
 
 impl Session {
+    /// NumPy's ldexp(x, n): x in its float loop (float32 stays float32, integers go to their
+    /// float counterpart; NumPy's float16 loop raises NotImplementedError, as the overflow of
+    /// float16 results is their point), n as int64: NumPy's int32 loop for exponents of at most
+    /// 32 bits and Python ints (which must fit int32 then), its int64 loop for int64 and uint32.
+    /// Two Python scalars are both strong (their default dtypes), as in NumPy. Errors come in
+    /// NumPy's order: no loop (TypeError), then the float16 loop, then a Python int's overflow.
+    pub fn ldexp(&mut self, x: &Operand, n: &Operand) -> Result<Arr> {
+        use super::PyScalar::{Bool, Float, Int};
+        let shape = broadcast_shapes(&x.shape(), &n.shape())?;
+        let both_weak = matches!((x, n), (Operand::Py(_), Operand::Py(_)));
+        let strong = |o: &Operand| match o {
+            Operand::Array(a) => Some(a.dtype),
+            Operand::Np(_, d) => Some(*d),
+            Operand::Py(p) if both_weak => Some(ir::dtype::default_dtype(p.kind())),
+            Operand::Py(_) => None,
+        };
+        // The mantissa's dtype; None for a weak Python int (or bool), which meets NumPy's
+        // float16 loop first.
+        let mantissa = match (strong(x), x) {
+            (Some(d), _) if !d.is_complex() => Some(d),
+            (None, Operand::Py(Float(_))) => Some(DType::F64),
+            (None, Operand::Py(Int(_) | Bool(_))) => None,
+            _ => ir::bail!(Type, "{}", ir::op::no_loop_message("ldexp")),
+        };
+        // The exponent: an integer of at most 32 bits, int64 or uint32 (uint64 has no loop).
+        let exponent_ok = match (strong(n), n) {
+            (Some(d), _) => d != DType::U64 && !d.is_inexact(),
+            (None, p) => matches!(p, Operand::Py(Int(_) | Bool(_))),
+        };
+        ir::ensure!(exponent_ok, Type, "{}", ir::op::no_loop_message("ldexp"));
+        let fd = match mantissa {
+            Some(d) => ir::op::float_loop(d, "ldexp", true)?,
+            None => ir::bail!(
+                NotImplemented,
+                "starp has no float16: ldexp of a Python int and an integer array is NumPy's float16 loop; pass a float mantissa (e.g. 1.0) instead"
+            ),
+        };
+        let nn = match n {
+            // A weak exponent is read as an int32 (OverflowError beyond), then widened.
+            Operand::Py(p) if !both_weak => self.fill_node(&[], p.to_dtype(DType::I32)?, DType::I64),
+            _ => self.operand_node(n, DType::I64)?,
+        };
+        let nx = self.operand_node(x, fd)?;
+        let node = Node { op: Op::Binary(BinaryOp::Ldexp), inputs: vec![nx, nn], shape, dtype: fd };
+        let id = self.graph.add(node);
+        self.new_array(id)
+    }
+
     /// int64 against uint64 has no common integer dtype; NumPy still compares them exactly, as
     /// `a < 0 or uint(a) < b` and its relatives.
     fn mixed_sign_comparison(&mut self, op: BinaryOp, a: &Operand, b: &Operand, shape: &[usize]) -> Result<Option<ir::NodeId>> {

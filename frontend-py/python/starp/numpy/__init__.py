@@ -254,6 +254,30 @@ logaddexp2 = _binary("logaddexp2")
 left_shift = bitwise_left_shift = _binary("left_shift")
 right_shift = bitwise_right_shift = _binary("right_shift")
 
+# ---- more ufuncs with IR ops of their own (they fuse like the others) ----
+nextafter = _binary("nextafter")
+spacing = _unary("spacing")
+gcd = _binary("gcd")
+lcm = _binary("lcm")
+bitwise_count = _unary("bitwise_count")
+fmax = _binary("fmax")
+fmin = _binary("fmin")
+heaviside = _binary("heaviside")
+
+
+def _is_py_scalar(x):
+    # Exact types: NumPy's float64 and complex128 scalars subclass float and complex, but are strong.
+    return type(x) in (bool, int, float, complex)
+
+
+def ldexp(x1, x2):
+    """NumPy's ldexp: x1 * 2**x2, rounded once (subnormal results, overflow to inf)."""
+    s = _s_of(x1, x2)
+    if _is_py_scalar(x1) and _is_py_scalar(x2):
+        # NumPy gives two Python scalars their default dtypes (the int64 exponent loop).
+        x1, x2 = asarray(x1), asarray(x2)
+    return _wrap(s.binary("ldexp", _operand(x1, s), _operand(x2, s)), s)
+
 
 # ---- ufuncs composed of the IR's ops (they fuse like the others) ----
 def _no_out(out):
@@ -426,6 +450,76 @@ def where(condition, x=None, y=None):
 
 def astype(x, dtype, copy=True):
     return asarray(x).astype(dtype, copy=copy)
+
+
+# ---- ufuncs composed of the IR's ops: float_power, fabs, and the 2-output frexp, modf, divmod
+# (plain functions returning tuples; their out=/where= raise NotImplementedError) ----
+_select = where
+
+
+def _float_input(x, name):
+    """x in the float loop of a float-only ufunc: floats stay, integers and bool go to their
+    float counterpart (NumPy's float16 loop runs in float32: README), complex raises TypeError."""
+    x = asarray(x)
+    if x.dtype.kind == "c":
+        raise _no_loop(name)
+    if x.dtype.kind != "f":
+        x = x.astype(float32 if x.dtype.itemsize <= 2 else float64)
+    return x
+
+
+def _no_ufunc_args(name, outs, out, where, kwargs):
+    given = [o for o in (*outs, *(out if isinstance(out, tuple) else (out,))) if o is not None]
+    if given or where is not True or kwargs:
+        raise NotImplementedError(f"starp's {name} (a 2-output function returning a tuple) does not "
+                                  "support out=, where= or other ufunc arguments yet")
+
+
+def float_power(x1, x2):
+    """x1 ** x2 in float64 (complex128 if either is complex), as NumPy's float_power."""
+    x1, x2 = asarray(x1), asarray(x2)
+    d = complex128 if "c" in (x1.dtype.kind, x2.dtype.kind) else float64
+    # The exponent stays an array: power's scalar fast paths (x**0.5 as sqrt) are not pow's
+    # results for -0.0 and -inf, and float_power has none.
+    return power(x1.astype(d, copy=False), x2.astype(d, copy=False))
+
+
+def fabs(x):
+    """|x| of real values, as floats."""
+    return absolute(_float_input(x, "fabs"))
+
+
+def frexp(x, out1=None, out2=None, /, *, out=None, where=True, **kwargs):
+    """(mantissa, exponent): x = mantissa * 2**exponent, 0.5 <= |mantissa| < 1, int32 exponent."""
+    _no_ufunc_args("frexp", (out1, out2), out, where, kwargs)
+    x = asarray(x)
+    s = x._s
+    return _wrap(s.unary("frexp_mantissa", x._a), s), _wrap(s.unary("frexp_exponent", x._a), s)
+
+
+def modf(x, out1=None, out2=None, /, *, out=None, where=True, **kwargs):
+    """(fractional, integral) parts with C's signs: modf(-2.0) = (-0.0, -2.0), modf(inf) = (0.0, inf)."""
+    _no_ufunc_args("modf", (out1, out2), out, where, kwargs)
+    x = _float_input(x, "modf")
+    i = trunc(x)
+    # x - trunc(x) is exact; infinities have no fraction; the fraction has x's sign (also for 0).
+    return copysign(_select(isinf(x), 0.0, subtract(x, i)), x), i
+
+
+def divmod(x1, x2, out1=None, out2=None, /, *, out=None, where=True, **kwargs):
+    """(floor_divide(x1, x2), remainder(x1, x2)): NumPy's divmod loops give exactly these."""
+    _no_ufunc_args("divmod", (out1, out2), out, where, kwargs)
+    s = _s_of(x1, x2)
+    # Array-likes become one starp array for both halves; scalars stay (weak or strong).
+    x1, x2 = (x if isinstance(x, (ndarray, _np.generic)) or _is_py_scalar(x) else _from_numpy(_np.asarray(x), s)
+              for x in (x1, x2))
+    if "c" in (_kind(x1), _kind(x2)):
+        raise _no_loop("divmod")
+    return floor_divide(x1, x2), remainder(x1, x2)
+
+
+def _kind(x):
+    return x.dtype.kind if isinstance(x, ndarray) else _np.asarray(x).dtype.kind
 
 
 # ---- reductions ----

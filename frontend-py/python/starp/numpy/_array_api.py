@@ -1,7 +1,7 @@
 """The array API standard's names that NumPy 2 has and that are compositions of starp functions
 already there (argument parsing only, as the rest of starp.numpy).
 
-Not here, because starp lacks the operation itself: ``from_dlpack`` and ``nextafter``.
+Not here, because starp lacks the operation itself: ``from_dlpack``.
 """
 
 from collections import namedtuple as _namedtuple

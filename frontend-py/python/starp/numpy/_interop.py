@@ -26,7 +26,7 @@ _WARNED = set()
 _REDUCTIONS = {"add": "sum", "multiply": "prod", "maximum": "max", "minimum": "min",
                "logical_and": "all", "logical_or": "any"}
 _REGROUPABLE = {"add", "multiply", "maximum", "minimum", "logical_and", "logical_or", "logical_xor",
-                "bitwise_and", "bitwise_or", "bitwise_xor"}
+                "bitwise_and", "bitwise_or", "bitwise_xor", "fmax", "fmin", "gcd"}
 _UFUNC_KWARGS = {"dtype", "casting", "order", "subok", "signature"}
 
 
@@ -258,6 +258,8 @@ class ufunc:
         elif name in _REDUCTIONS:
             x = a.astype(dtype) if dtype is not None and name in ("add", "multiply") else a
             r = getattr(x, _REDUCTIONS[name])(axis=axes, keepdims=keepdims)
+        elif name in ("fmax", "fmin") and axes and a.dtype.kind != "c":
+            r = _nan_ignoring_extremum(a.astype(rd, copy=False), name == "fmax", axes, keepdims)
         else:
             r = a.astype(rd, copy=False)
             for ax in reversed(axes):
@@ -356,6 +358,18 @@ def _fold(f, x, ax, identity, dtype):
             y = snp.concatenate([y, x[_along(ax, slice(2 * h, n))]], axis=ax)
         x, n = y, n - h
     return snp.squeeze(x, axis=ax)
+
+
+def _nan_ignoring_extremum(x, is_max, axes, keepdims):
+    """fmax/fmin.reduce of real values by starp's fixed-tree max/min reduction (one pass, not
+    log2(n) folds): NaNs count as -inf (+inf for fmin), and a slice of NaNs only gives NaN."""
+    snp = _snp()
+    extremum = "max" if is_max else "min"
+    if x.dtype.kind != "f":
+        return getattr(x, extremum)(axis=axes, keepdims=keepdims)
+    nan = snp.isnan(x)
+    r = getattr(snp.where(nan, -_np.inf if is_max else _np.inf, x), extremum)(axis=axes, keepdims=keepdims)
+    return snp.where(nan.all(axis=axes, keepdims=keepdims), _np.nan, r)
 
 
 def _scan(f, x, ax):

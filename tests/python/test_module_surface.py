@@ -538,3 +538,16 @@ def test_display_and_chkfinite_random(data):
     if AGAINST_NUMPY:
         return
     assert snp.isscalar(a) is False
+
+
+def test_broadcast_einsum_path_flatiter_isnat():
+    a, b = np.ones((3, 1)), np.arange(4.0)
+    sa, sb = to_starp(a), to_starp(b)
+    for attr in ("shape", "ndim", "nd", "size", "numiter"):
+        assert getattr(snp.broadcast(sa, sb), attr) == getattr(np.broadcast(a, b), attr)
+    for opt in ("greedy", "optimal", False):
+        m = np.ones((2, 3))
+        assert snp.einsum_path("ij,jk,kl", to_starp(m), to_starp(m.T), to_starp(m), optimize=opt) == \
+            np.einsum_path("ij,jk,kl", m, m.T, m, optimize=opt)
+    assert isinstance(sa.flat, snp.flatiter)
+    check(lambda xp, x: xp.isnat(x), a)

@@ -59,7 +59,9 @@ __all__ = [
     "array2string", "array_repr", "array_str", "format_float_positional", "format_float_scientific",
     "base_repr", "binary_repr", "typename",
     # submodules
-    "testing", "emath",
+    "testing", "emath", "lib",
+    # shapes only: broadcasting, einsum paths; iterators; datetime predicates
+    "broadcast", "einsum_path", "flatiter", "isnat",
     # memory and conversion
     "may_share_memory", "shares_memory",
     "asanyarray", "ascontiguousarray", "asfortranarray", "asarray_chkfinite", "require",
@@ -415,3 +417,54 @@ def require(a, dtype=None, requirements=None, *, like=None):
     if reqs & {"W", "O"} and r is a:
         r = r.copy()
     return r
+
+
+# ---- shapes only ----
+#: NumPy's own `numpy.lib` (its functions reach starp through __array_function__).
+lib = _np.lib
+
+
+def _shape_stand_in(x):
+    """A zero-stride NumPy array of x's shape and dtype: what shape-only NumPy functions need."""
+    if isinstance(x, _ndarray):
+        return _np.broadcast_to(_np.zeros((), x.dtype), x.shape)
+    return x
+
+
+class broadcast:
+    """NumPy's broadcast object of starp (or NumPy) arrays: shape, ndim/nd, size, numiter. Its
+    iteration over element tuples is NumPy's element-by-element Python loop, which starp does not
+    offer (NotImplementedError); use broadcast_arrays."""
+
+    def __init__(self, *args):
+        self._b = _np.broadcast(*[_shape_stand_in(a) for a in args])
+
+    shape = property(lambda self: self._b.shape)
+    ndim = property(lambda self: self._b.ndim)
+    nd = ndim
+    size = property(lambda self: self._b.size)
+    numiter = property(lambda self: self._b.numiter)
+
+    def __iter__(self):
+        raise NotImplementedError("starp's broadcast objects do not iterate; use broadcast_arrays")
+
+
+def einsum_path(subscripts, *operands, optimize="greedy", einsum_call=False):
+    """NumPy's einsum_path: it reads only the operands' shapes, so it runs on stand-ins of them."""
+    return _np.einsum_path(subscripts, *[_shape_stand_in(x) for x in operands], optimize=optimize,
+                           einsum_call=einsum_call)
+
+
+def isnat(x, /, out=None, **kwargs):
+    """NumPy's isnat is defined for datetime64/timedelta64 only; starp has no such arrays, so
+    every input is NumPy's TypeError."""
+    raise TypeError("ufunc 'isnat' is only defined for np.datetime64 and np.timedelta64.")
+
+
+def _flatiter():
+    from starp.numpy._array import FlatIter
+
+    return FlatIter
+
+
+flatiter = _flatiter()

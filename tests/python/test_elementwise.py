@@ -405,3 +405,13 @@ def test_int64_uint64_comparisons_are_exact():
         check(lambda xp, a, b: op(b, a), a, b)
     check(lambda xp, a, b: a + b, a, b)
     check(lambda xp, a, b: xp.maximum(a, b), a, b)
+
+
+@pytest.mark.parametrize("dtype", COMPLEXES, ids=dtype_id)
+def test_complex_power_of_zero(dtype):
+    """NumPy 2: 0 to a power with a positive real part is 0 (whatever the imaginary part), 1 for
+    a zero power, NaN otherwise."""
+    z = np.zeros(8, dtype)
+    e = np.array([2 + 1j, 2, 0.5 - 3j, 1j, -1, -2 + 3j, 0, -0.0], dtype)
+    with quiet():
+        check(lambda xp, a, b: xp.power(a, b), z, e)

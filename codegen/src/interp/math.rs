@@ -197,7 +197,8 @@ pub(crate) fn cpow(a: C, b: C) -> C {
         return one;
     }
     if a.re == 0.0 && a.im == 0.0 {
-        return if b.re > 0.0 && b.im == 0.0 { C::new(0.0, 0.0) } else { C::new(f64::NAN, f64::NAN) };
+        // NumPy 2's npy_cpow: 0 to any power with a positive real part is 0, otherwise NaN.
+        return if b.re > 0.0 { C::new(0.0, 0.0) } else { C::new(f64::NAN, f64::NAN) };
     }
     if b.im == 0.0 && b.re == b.re.trunc() && b.re.abs() < 100.0 {
         let n = b.re as i64;

@@ -206,6 +206,48 @@ def check(fn, *args, rtol=None, atol=0.0, check_dtype=True):
     return actual, expected
 
 
+def _same_structure(actual, expected, rtol, atol):
+    if isinstance(expected, (tuple, list)):
+        assert isinstance(actual, type(expected)), f"got {type(actual)}, NumPy gives {type(expected)}"
+        assert len(actual) == len(expected)
+        for a, e in zip(actual, expected):
+            _same_structure(a, e, rtol, atol)
+    elif isinstance(expected, bool):
+        assert type(actual) is bool, f"got {type(actual)}, NumPy gives a Python bool"
+        assert actual == expected
+    else:
+        assert_same(actual, expected, rtol=rtol, atol=atol)
+
+
+def _materialize(r):
+    if isinstance(r, (tuple, list)):
+        return [_materialize(x) for x in r]
+    return to_numpy(r)
+
+
+def check_all(fn, *args, rtol=None, atol=0.0):
+    """``check`` for results that are tuples / lists of arrays or Python bools: the same
+    structure, each element with NumPy's dtype, shape and values; or the same exception type."""
+    np_args = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+    sp_args = convert_args(args)
+    with quiet():
+        try:
+            expected = fn(np, *np_args)
+        except Exception as e:  # noqa: BLE001 - any exception NumPy raises
+            exc = expected_exception(e)
+        else:
+            exc = None
+    if exc is not None:
+        with pytest.raises(exc):
+            with quiet():
+                _materialize(fn(snp, *sp_args))
+        return None
+    with quiet():
+        actual = fn(snp, *sp_args)
+    _same_structure(actual, expected, rtol, atol)
+    return actual
+
+
 # --------------------------------------------------------------------------
 # hypothesis strategies
 # --------------------------------------------------------------------------

@@ -10,41 +10,13 @@ from hypothesis import strategies as st
 import starp.numpy as snp
 from _helpers import (
     assert_same,
-    convert_args,
-    expected_exception,
-    quiet,
+    check_all,
     starp_only,
     to_numpy,
     to_starp,
 )
 
 
-def check_all(fn, *args, rtol=None):
-    """``check`` for results that are tuples / lists of arrays (or a single array): the same
-    structure, each element with NumPy's dtype, shape and values; or the same exception type."""
-    np_args = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
-    with quiet():
-        try:
-            expected = fn(np, *np_args)
-        except Exception as e:  # noqa: BLE001 - any exception NumPy raises
-            exc = expected_exception(e)
-        else:
-            exc = None
-    if exc is not None:
-        with pytest.raises(exc):
-            with quiet():
-                r = fn(snp, *convert_args(args))
-                [to_numpy(x) for x in (r if isinstance(r, (tuple, list)) else (r,))]
-        return
-    with quiet():
-        actual = fn(snp, *convert_args(args))
-    if isinstance(expected, (tuple, list)):
-        assert isinstance(actual, type(expected)), f"got {type(actual)}, NumPy gives {type(expected)}"
-        assert len(actual) == len(expected)
-        for a, e in zip(actual, expected):
-            assert_same(a, e, rtol=rtol)
-    else:
-        assert_same(actual, expected, rtol=rtol)
 
 
 def vals(shape, dtype=np.int64):

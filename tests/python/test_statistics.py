@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import starp.numpy as snp
 from _helpers import (
-    AGAINST_NUMPY, arrays, assert_same, convert_args, expected_exception, quiet, starp_only, to_numpy, to_starp,
+    AGAINST_NUMPY, arrays, assert_same, check_all, quiet, starp_only, to_starp,
 )
 
 SHAPES = [(), (0,), (7,), (13,), (3, 13), (2, 0)]
@@ -40,46 +40,10 @@ def data(shape, dtype, nan=False, seed=0, lo=-20, hi=20):
     return x
 
 
-def _same(actual, expected, rtol, atol):
-    if isinstance(expected, (tuple, list)):
-        assert isinstance(actual, (tuple, list)), f"got {type(actual)}, NumPy gives {type(expected)}"
-        assert len(actual) == len(expected)
-        for a, e in zip(actual, expected):
-            _same(a, e, rtol, atol)
-    elif isinstance(expected, bool):
-        assert type(actual) is bool, f"got {type(actual)}, NumPy gives a Python bool"
-        assert actual == expected
-    else:
-        assert_same(actual, expected, rtol=rtol, atol=atol)
 
 
-def _materialize(r):
-    if isinstance(r, (tuple, list)):
-        return [_materialize(x) for x in r]
-    return to_numpy(r)
 
 
-def check_all(fn, *args, rtol=None, atol=0.0):
-    """check() for results that may be tuples / lists of arrays or Python bools: the same
-    values, dtypes and shapes as NumPy's, or the same exception type."""
-    np_args = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
-    sp_args = convert_args(args)
-    with quiet():
-        try:
-            expected = fn(np, *np_args)
-        except Exception as e:  # noqa: BLE001 - any exception NumPy raises
-            exc = expected_exception(e)
-        else:
-            exc = None
-    if exc is not None:
-        with pytest.raises(exc):
-            with quiet():
-                _materialize(fn(snp, *sp_args))
-        return None
-    with quiet():
-        actual = fn(snp, *sp_args)
-    _same(actual, expected, rtol, atol)
-    return actual
 
 
 # ---- comparisons ----

@@ -415,3 +415,19 @@ def test_complex_power_of_zero(dtype):
     e = np.array([2 + 1j, 2, 0.5 - 3j, 1j, -1, -2 + 3j, 0, -0.0], dtype)
     with quiet():
         check(lambda xp, a, b: xp.power(a, b), z, e)
+
+
+@pytest.mark.parametrize("dtype", FLOATS, ids=dtype_id)
+def test_maximum_minimum_and_clip_of_signed_zeros_give_numpys_sign(dtype):
+    """On a tie (+0 against -0) NumPy's maximum/minimum give the second operand; its clip keeps
+    the bound with one bound and the value with two."""
+    a = np.array([0.0, -0.0, 0.0, -0.0, 1.0, np.nan] * 3, dtype)
+    b = np.array([-0.0, 0.0, 0.0, -0.0, 1.0, 0.0] * 3, dtype)
+    for fn in (lambda xp, x, y: xp.maximum(x, y), lambda xp, x, y: xp.minimum(x, y),
+               lambda xp, x, y: xp.maximum(x[::2], y[::2]), lambda xp, x, y: xp.clip(x, -0.0, 0.0),
+               lambda xp, x, y: xp.clip(y, 0.0, 1.0), lambda xp, x, y: xp.clip(x, -0.0, None),
+               lambda xp, x, y: xp.clip(x, None, 0.0)):
+        with quiet():
+            r = check(fn, a, b)
+        if r is not None:
+            assert np.array_equal(np.signbit(to_numpy(r[0])), np.signbit(r[1]))

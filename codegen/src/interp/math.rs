@@ -124,16 +124,19 @@ float_divmod!(f64, divmod_f64, floor_divide_f64, remainder_f64);
 float_divmod!(f32, divmod_f32, floor_divide_f32, remainder_f32);
 
 /// NumPy's `maximum`: NaN propagates; between equal values (±0) the first operand wins.
+/// NumPy's `maximum` of floats: NaN propagates; on a tie (including +0 against -0) the second
+/// operand, as NumPy's loops give.
 pub(crate) fn fmax(a: f64, b: f64) -> f64 {
-    if a >= b || a.is_nan() {
+    if a > b || a.is_nan() {
         a
     } else {
         b
     }
 }
 
+/// NumPy's `minimum` of floats: as `fmax`, ties give the second operand.
 pub(crate) fn fmin(a: f64, b: f64) -> f64 {
-    if a <= b || a.is_nan() {
+    if a < b || a.is_nan() {
         a
     } else {
         b
@@ -435,7 +438,9 @@ mod tests {
         assert!(fmax(nan, 1.0).is_nan() && fmax(1.0, nan).is_nan());
         assert!(fmin(nan, 1.0).is_nan() && fmin(1.0, nan).is_nan());
         assert_eq!((fmax(1.0, 2.0), fmin(1.0, 2.0)), (2.0, 1.0));
-        assert!(fmax(-0.0, 0.0).is_sign_negative() && fmax(0.0, -0.0).is_sign_positive());
+        // Ties give the second operand, as NumPy's loops do.
+        assert!(fmax(-0.0, 0.0).is_sign_positive() && fmax(0.0, -0.0).is_sign_negative());
+        assert!(fmin(-0.0, 0.0).is_sign_positive() && fmin(0.0, -0.0).is_sign_negative());
     }
 
     #[test]

@@ -532,7 +532,8 @@ impl<'a, 'b> Em<'a, 'b> {
 
     /// NumPy's maximum/minimum of floats: NaN propagates, the first operand wins ties.
     fn fmaxmin(&mut self, max: bool, a: Value, b: Value) -> Value {
-        let cc = if max { FloatCC::GreaterThanOrEqual } else { FloatCC::LessThanOrEqual };
+        // `math::fmax`/`fmin`: a tie (+0 against -0 included) gives the second operand.
+        let cc = if max { FloatCC::GreaterThan } else { FloatCC::LessThan };
         let c1 = self.b.ins().fcmp(cc, a, b);
         let c2 = self.b.ins().fcmp(FloatCC::Unordered, a, a);
         let c = self.b.ins().bor(c1, c2);

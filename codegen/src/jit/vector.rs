@@ -182,7 +182,8 @@ impl VEm<'_, '_, '_> {
 
     /// Float maximum/minimum: NaN propagates, the first operand wins ties.
     fn fmaxmin(&mut self, max: bool, a: Value, b: Value) -> Value {
-        let cc = if max { FloatCC::GreaterThanOrEqual } else { FloatCC::LessThanOrEqual };
+        // `math::fmax`/`fmin`: a tie (+0 against -0 included) gives the second operand.
+        let cc = if max { FloatCC::GreaterThan } else { FloatCC::LessThan };
         let c1 = self.fcmp(cc, a, b);
         let c2 = self.fcmp(FloatCC::Unordered, a, a);
         let c = self.em.b.ins().bor(c1, c2);

@@ -963,9 +963,12 @@ impl Session {
         let common = common_dtype(&all);
         let x = if common == a.dtype { a.clone() } else { self.astype(a, common)? };
         let mut cur = Operand::Array(x);
+        // maximum/minimum give their second operand on a tie (+0 against -0): NumPy's clip keeps
+        // the bound with one bound and the value with two, so the operands go in that order.
+        let both = lo.is_some() && hi.is_some();
         for (op, bound) in [(BinaryOp::Max, &lo), (BinaryOp::Min, &hi)] {
             if let Some(b) = bound {
-                let next = self.binary(op, &cur, b);
+                let next = if both { self.binary(op, b, &cur) } else { self.binary(op, &cur, b) };
                 if let Operand::Array(c) = &cur {
                     if c.base != a.base {
                         self.release(c);

@@ -177,15 +177,9 @@ def convert_args(args):
     return [to_starp(a) if isinstance(a, np.ndarray) else a for a in args]
 
 
-def check(fn, *args, rtol=None, atol=0.0, check_dtype=True):
-    """Compare ``fn(snp, *starp_args)`` to ``fn(np, *args)``.
-
-    NumPy-array arguments are copied / converted with ``to_starp``; other
-    arguments (Python and NumPy scalars, tuples...) are passed unchanged.
-    If NumPy raises, starp must raise the same kind of exception, either when
-    ``fn`` is called or when the result is computed.  Returns the pair
-    (starp result, numpy result) or None when NumPy raised.
-    """
+def _run_both(fn, args, materialize):
+    """(starp result, NumPy result) of ``fn`` on copies of ``args``; or None once starp has been
+    checked to raise the same kind of exception as NumPy (at the call or when materialized)."""
     np_args = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
     sp_args = convert_args(args)
     with quiet():
@@ -198,12 +192,26 @@ def check(fn, *args, rtol=None, atol=0.0, check_dtype=True):
     if exc is not None:
         with pytest.raises(exc):
             with quiet():
-                to_numpy(fn(snp, *sp_args))
+                materialize(fn(snp, *sp_args))
         return None
     with quiet():
         actual = fn(snp, *sp_args)
-    assert_same(actual, expected, rtol=rtol, atol=atol, check_dtype=check_dtype)
     return actual, expected
+
+
+def check(fn, *args, rtol=None, atol=0.0, check_dtype=True):
+    """Compare ``fn(snp, *starp_args)`` to ``fn(np, *args)``.
+
+    NumPy-array arguments are copied / converted with ``to_starp``; other
+    arguments (Python and NumPy scalars, tuples...) are passed unchanged.
+    If NumPy raises, starp must raise the same kind of exception, either when
+    ``fn`` is called or when the result is computed.  Returns the pair
+    (starp result, numpy result) or None when NumPy raised.
+    """
+    both = _run_both(fn, args, to_numpy)
+    if both is not None:
+        assert_same(*both, rtol=rtol, atol=atol, check_dtype=check_dtype)
+    return both
 
 
 def _same_structure(actual, expected, rtol, atol):
@@ -227,25 +235,13 @@ def _materialize(r):
 
 def check_all(fn, *args, rtol=None, atol=0.0):
     """``check`` for results that are tuples / lists of arrays or Python bools: the same
-    structure, each element with NumPy's dtype, shape and values; or the same exception type."""
-    np_args = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
-    sp_args = convert_args(args)
-    with quiet():
-        try:
-            expected = fn(np, *np_args)
-        except Exception as e:  # noqa: BLE001 - any exception NumPy raises
-            exc = expected_exception(e)
-        else:
-            exc = None
-    if exc is not None:
-        with pytest.raises(exc):
-            with quiet():
-                _materialize(fn(snp, *sp_args))
+    structure, each element with NumPy's dtype, shape and values; or the same exception type.
+    Returns the starp result, or None when NumPy raised."""
+    both = _run_both(fn, args, _materialize)
+    if both is None:
         return None
-    with quiet():
-        actual = fn(snp, *sp_args)
-    _same_structure(actual, expected, rtol, atol)
-    return actual
+    _same_structure(*both, rtol, atol)
+    return both[0]
 
 
 # --------------------------------------------------------------------------

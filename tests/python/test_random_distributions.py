@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import starp.numpy as snp
-from _helpers import ALL_RANKS, at_ranks, expected_exception, starp_only, to_numpy
+from _helpers import assert_same_bits_on_all_ranks, assert_seeded, expected_exception, starp_only, to_numpy
 
 N = 200_000
 Z = 6.0
@@ -740,20 +740,10 @@ def _sequence(seed):
 
 
 def test_same_seed_same_numbers():
-    a, b, c = _sequence(5), _sequence(5), _sequence(6)
-    for x, y in zip(a, b):
-        assert x.dtype == y.dtype and x.tobytes() == y.tobytes()
-    assert sum(x.tobytes() != z.tobytes() for x, z in zip(a, c)) >= len(a) - 2
+    assert_seeded(_sequence)
 
 
 @starp_only
 @pytest.mark.cross_ranks
 def test_identical_numbers_for_all_ranks():
-    results = {}
-    for p in ALL_RANKS:
-        with at_ranks(p):
-            results[p] = _sequence(27182)
-    for p in ALL_RANKS[1:]:
-        for i, (x, y) in enumerate(zip(results[1], results[p])):
-            assert x.dtype == y.dtype and x.shape == y.shape
-            assert x.tobytes() == y.tobytes(), f"draw {i}: P=1 vs P={p}"
+    assert_same_bits_on_all_ranks(_sequence, 27182)

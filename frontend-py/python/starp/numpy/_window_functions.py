@@ -26,57 +26,41 @@ def _window_length(M):
     return values.dtype, values[1]
 
 
-def _symmetric_n(M):
-    """arange(1 - M, M, 2): the sample positions of a symmetric window of length M."""
-    return _snp().arange(1 - M, M, 2)
+def _window(M, shape):
+    """NumPy's window skeleton: an empty window for M < 1, [1.0] for M == 1, otherwise
+    shape(n, M) at the sample positions n = arange(1 - M, M, 2) of a symmetric window."""
+    snp = _snp()
+    dtype, M = _window_length(M)
+    if M < 1:
+        return snp.array([], dtype=dtype)
+    if M == 1:
+        return snp.ones(1, dtype=dtype)
+    return shape(snp.arange(1 - M, M, 2), M)
 
 
 def bartlett(M):
     """The Bartlett (triangular) window of M points (empty for M < 1)."""
     snp = _snp()
-    dtype, M = _window_length(M)
-    if M < 1:
-        return snp.array([], dtype=dtype)
-    if M == 1:
-        return snp.ones(1, dtype=dtype)
-    n = _symmetric_n(M)
-    return snp.where(snp.less_equal(n, 0), 1 + n / (M - 1), 1 - n / (M - 1))
+    return _window(M, lambda n, M: snp.where(snp.less_equal(n, 0), 1 + n / (M - 1), 1 - n / (M - 1)))
 
 
 def blackman(M):
     """The Blackman window of M points (empty for M < 1)."""
     snp = _snp()
-    dtype, M = _window_length(M)
-    if M < 1:
-        return snp.array([], dtype=dtype)
-    if M == 1:
-        return snp.ones(1, dtype=dtype)
-    n = _symmetric_n(M)
-    return 0.42 + 0.5 * snp.cos(_np.pi * n / (M - 1)) + 0.08 * snp.cos(2.0 * _np.pi * n / (M - 1))
+    return _window(M, lambda n, M: 0.42 + 0.5 * snp.cos(_np.pi * n / (M - 1))
+                   + 0.08 * snp.cos(2.0 * _np.pi * n / (M - 1)))
 
 
 def hanning(M):
     """The Hann window of M points (empty for M < 1)."""
     snp = _snp()
-    dtype, M = _window_length(M)
-    if M < 1:
-        return snp.array([], dtype=dtype)
-    if M == 1:
-        return snp.ones(1, dtype=dtype)
-    n = _symmetric_n(M)
-    return 0.5 + 0.5 * snp.cos(_np.pi * n / (M - 1))
+    return _window(M, lambda n, M: 0.5 + 0.5 * snp.cos(_np.pi * n / (M - 1)))
 
 
 def hamming(M):
     """The Hamming window of M points (empty for M < 1)."""
     snp = _snp()
-    dtype, M = _window_length(M)
-    if M < 1:
-        return snp.array([], dtype=dtype)
-    if M == 1:
-        return snp.ones(1, dtype=dtype)
-    n = _symmetric_n(M)
-    return 0.54 + 0.46 * snp.cos(_np.pi * n / (M - 1))
+    return _window(M, lambda n, M: 0.54 + 0.46 * snp.cos(_np.pi * n / (M - 1)))
 
 
 # Cephes' Chebyshev coefficients for exp(-x) I0(x) on [0, 8] (A) and exp(-x) sqrt(x) I0(x) on

@@ -91,9 +91,10 @@ fn cumulative(py: Python<'_>, s: &Bound<'_, PySession>, a: &Bound<'_, Array>, ax
 }
 
 #[pyfunction]
-fn quantile(py: Python<'_>, s: &Bound<'_, PySession>, a: &Bound<'_, Array>, q: Vec<f64>, axis: i64, dt: &str) -> PyResult<Array> {
+#[pyo3(signature = (s, a, q, axis, dt, f32_index=false))]
+fn quantile(py: Python<'_>, s: &Bound<'_, PySession>, a: &Bound<'_, Array>, q: Vec<f64>, axis: i64, dt: &str, f32_index: bool) -> PyResult<Array> {
     let (a, d) = (arr(s, a)?, dtype(dt)?);
-    one(py, s, |x| x.quantile(&a, &q, axis, d))
+    one(py, s, |x| x.quantile(&a, &q, axis, d, f32_index))
 }
 
 #[pyfunction]

@@ -119,8 +119,15 @@ pub enum HostOp {
     Cumulative { prod: bool, axis: usize },
     /// `quantile(method='linear')` along `axis` at each of `q`, in NumPy's arithmetic: the
     /// difference in the input's precision, the interpolation in the output's. Output shape
-    /// `(len(q),) + the other axes`; a lane holding a NaN gives NaN.
-    Quantile { axis: usize, q: Vec<f64> },
+    /// `(len(q),) + the other axes`; a lane holding a NaN gives NaN. `f32_index`: q was a
+    /// float32 array, so NumPy computes the virtual index, its fraction and `1 - fraction` in
+    /// float32.
+    Quantile {
+        axis: usize,
+        q: Vec<f64>,
+        #[serde(default)]
+        f32_index: bool,
+    },
     /// `median` along `axis`: the middle element, or the mean of the middle two, in the
     /// input's dtype (the graph casts integers to float64); NaN when the lane holds one.
     Median { axis: usize },
@@ -204,7 +211,9 @@ impl HostOp {
             HostOp::Sort { axis, .. } => format!("sort(axis={axis})"),
             HostOp::SearchSorted { right } => format!("searchsorted(side={})", if *right { "right" } else { "left" }),
             HostOp::Cumulative { prod, axis } => format!("{}(axis={axis})", if *prod { "cumprod" } else { "cumsum" }),
-            HostOp::Quantile { axis, q } => format!("quantile(q={q:?}, axis={axis})"),
+            HostOp::Quantile { axis, q, f32_index } => {
+                format!("quantile(q={q:?}, axis={axis}{})", if *f32_index { ", float32 index" } else { "" })
+            }
             HostOp::Median { axis } => format!("median(axis={axis})"),
         }
     }

@@ -926,7 +926,7 @@ mod tests {
         assert_eq!(p.value(outs[0].1).layout, Layout::blocks_along(&[5], 2, 0));
         let mut t = G::new(2);
         let e = t.source(&[7, 5]);
-        let q = t.add(Op::Host(ir::HostOp::Quantile { axis: 0, q: vec![0.1, 0.5, 0.9] }), vec![e], &[3, 5]);
+        let q = t.add(Op::Host(ir::HostOp::Quantile { axis: 0, q: vec![0.1, 0.5, 0.9], f32_index: false }), vec![e], &[3, 5]);
         let p = t.plan(q);
         let Some(Step::Host { outs, .. }) = p.steps.iter().find(|s| matches!(s, Step::Host { .. })) else { panic!("{p}") };
         assert_eq!(p.value(outs[0].1).layout, Layout::blocks_along(&[3, 5], 2, 1));

@@ -232,6 +232,21 @@ def test_quantile_percentile(shape, dtype):
             check(lambda xp, a: xp.percentile(a, 40, axis=(1, 0), keepdims=True), a)
 
 
+@pytest.mark.parametrize("dtype", ["float64", "float32", "int32"])
+def test_quantile_of_a_float32_q_indexes_in_float32_bit_for_bit(dtype):
+    """NumPy computes the virtual index of a float32 q array (not of a Python float) in float32,
+    and its fraction and 1 - fraction too: starp's values are NumPy's bits."""
+    rng = np.random.default_rng(3)
+    a = (rng.normal(size=(13, 1001)) * 100).astype(dtype)
+    q = rng.random(40).astype(np.float32)
+    for fn in (lambda xp, a: xp.quantile(a, q, axis=1), lambda xp, a: xp.quantile(a, np.float32(0.3), axis=1),
+               lambda xp, a: xp.quantile(a, q.reshape(5, 8), axis=1),
+               lambda xp, a: xp.percentile(a, q * np.float32(100), axis=1)):
+        r = check(fn, a, rtol=0)
+        if r is not None:
+            assert np.array_equal(to_numpy(r[0]), r[1])
+
+
 def test_quantile_errors_and_0d():
     a = data((7,), "float64", nans=False)
     check(lambda xp, a: xp.quantile(a, 1.5), a)

@@ -54,8 +54,8 @@ impl Session {
 
     /// `quantile(a, q, axis)` (method 'linear') with the result in `out` (float32 only for a
     /// float32 `a` with a Python-scalar q, as NumPy's weak promotion gives): shape
-    /// `(len(q),) + a.shape without axis`.
-    pub fn quantile(&mut self, a: &Arr, q: &[f64], axis: i64, out: DType) -> Result<Arr> {
+    /// `(len(q),) + a.shape without axis`. `f32_index`: q is a float32 array (`HostOp::Quantile`).
+    pub fn quantile(&mut self, a: &Arr, q: &[f64], axis: i64, out: DType, f32_index: bool) -> Result<Arr> {
         ir::ensure!(!a.dtype.is_complex(), Type, "a must be an array of real numbers");
         ir::ensure!(a.dtype != DType::Bool, Type, "numpy boolean subtract, the `-` operator, is not supported, use the bitwise_xor, the `^` operator, or the logical_xor function instead.");
         let nd = a.shape().len();
@@ -66,7 +66,7 @@ impl Session {
         let x = self.read_as(a, t);
         let mut shape = vec![q.len()];
         shape.extend(a.shape().iter().enumerate().filter(|(i, _)| *i != axis).map(|(_, &d)| d));
-        let h = self.host_node(HostOp::Quantile { axis, q: q.to_vec() }, vec![x], shape, out);
+        let h = self.host_node(HostOp::Quantile { axis, q: q.to_vec(), f32_index }, vec![x], shape, out);
         self.new_array(h)
     }
 

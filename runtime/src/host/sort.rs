@@ -162,12 +162,13 @@ pub fn run(op: &HostOp, ins: &[Input], outs: &[Output]) -> Result<Vec<LocalBuf>>
             }
             Ok(vec![out])
         }
-        HostOp::Quantile { axis, q } => {
+        HostOp::Quantile { axis, q, f32_index } => {
             let od = outs[0].dtype;
+            let f32i = *f32_index;
             match (x.dtype, od) {
-                (DType::F32, DType::F32) => quantile_t::<f32, f32>(typed(x), shape, *axis, q, od),
-                (DType::F32, DType::F64) => quantile_t::<f32, f64>(typed(x), shape, *axis, q, od),
-                (DType::F64, DType::F64) => quantile_t::<f64, f64>(typed(x), shape, *axis, q, od),
+                (DType::F32, DType::F32) => quantile_t::<f32, f32>(typed(x), shape, *axis, q, f32i, od),
+                (DType::F32, DType::F64) => quantile_t::<f32, f64>(typed(x), shape, *axis, q, f32i, od),
+                (DType::F64, DType::F64) => quantile_t::<f64, f64>(typed(x), shape, *axis, q, f32i, od),
                 (a, b) => Err(Error::Internal(format!("quantile from {a} to {b}"))),
             }
         }
@@ -255,16 +256,17 @@ fn sorted_lanes<T: Elem>(x: &[T], shape: &[usize], axis: usize) -> (Vec<T>, usiz
     (s, outer, n, inner)
 }
 
-/// NumPy's `_quantile` with method 'linear': virtual index `(n - 1) * q` in float64,
-/// neighbours clamped as `_get_indexes` does, the difference `b - a` in the input's precision `T`
-/// and `_lerp` in the output's `O`.
-fn quantile_t<T: Flt, O: Flt>(x: &[T], shape: &[usize], axis: usize, q: &[f64], od: DType) -> Result<Vec<LocalBuf>> {
+/// NumPy's `_quantile` with method 'linear': virtual index `(n - 1) * q` in q's precision
+/// (float32 when `f32_index`, else float64), neighbours clamped as `_get_indexes` does, the
+/// difference `b - a` in the input's precision `T` and `_lerp` in the output's `O` (with the
+/// fraction and its `1 - fraction` in q's precision, as NumPy's `1 - t` of a float32 `t`).
+fn quantile_t<T: Flt, O: Flt>(x: &[T], shape: &[usize], axis: usize, q: &[f64], f32_index: bool, od: DType) -> Result<Vec<LocalBuf>> {
     let (s, outer, n, inner) = sorted_lanes(x, shape, axis);
     let lanes_n = outer * inner;
     let mut out = LocalBuf::zeroed(od, q.len() * lanes_n)?;
     let o = typed_mut::<O>(&mut out);
     for (qi, &qv) in q.iter().enumerate() {
-        let virt = (n as f64 - 1.0) * qv;
+        let virt = if f32_index { ((n as f32 - 1.0) * qv as f32) as f64 } else { (n as f64 - 1.0) * qv };
         let (prev, next): (i64, i64) = if virt.is_nan() || virt >= n as f64 - 1.0 {
             (-1, -1)
         } else if virt < 0.0 {
@@ -273,7 +275,8 @@ fn quantile_t<T: Flt, O: Flt>(x: &[T], shape: &[usize], axis: usize, q: &[f64], 
             let p = virt.floor() as i64;
             (p, p + 1)
         };
-        let gamma = virt - prev as f64;
+        let gamma = if f32_index { (virt as f32 - prev as f32) as f64 } else { virt - prev as f64 };
+        let one_minus_gamma = if f32_index { (1.0f32 - gamma as f32) as f64 } else { 1.0 - gamma };
         let at = |i: i64| if i < 0 { (n as i64 + i) as usize } else { i as usize };
         for l in 0..lanes_n {
             let lane = &s[l * n..(l + 1) * n];
@@ -283,7 +286,7 @@ fn quantile_t<T: Flt, O: Flt>(x: &[T], shape: &[usize], axis: usize, q: &[f64], 
             let (a, b) = (O::from_f64(a.to_f64()), O::from_f64(b.to_f64()));
             let mut r = a + diff * O::from_f64(gamma);
             if gamma >= 0.5 {
-                r = b - diff * O::from_f64(1.0 - gamma);
+                r = b - diff * O::from_f64(one_minus_gamma);
             }
             if lane[n - 1].nan() {
                 r = O::NAN;

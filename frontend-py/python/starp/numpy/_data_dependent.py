@@ -283,7 +283,9 @@ def _quantile(a, q, axis, keepdims, method, weights, interpolation, percent):
     else:
         base = a.dtype if a.dtype.kind == "f" else _np.dtype(_np.float64)
         out = _np.result_type(base, qa.dtype).name if qa.dtype.kind == "f" else "float64"
-    r = _wrap(_core.quantile(a._s, x._a, [float(v) for v in qa.ravel()], int(ax), out), a._s)
+    # A float32 q array (not a Python float) makes NumPy index in float32.
+    f32_index = not weak and qa.dtype == _np.float32
+    r = _wrap(_core.quantile(a._s, x._a, [float(v) for v in qa.ravel()], int(ax), out, f32_index), a._s)
     r = r.reshape(qa.shape + rest)
     if r.ndim == 0 and a.dtype.kind == "f" and r.dtype != a.dtype and _np.isnan(r.compute()):
         # NumPy's quirk: a 0-d result of a lane with NaN is that lane's last element, in a's dtype.

@@ -442,44 +442,30 @@ def polyval(p, x):
     return y
 
 
-def polyadd(a1, a2):
-    """Sum of two polynomials (the shorter padded with leading zeros)."""
+def _combine(a1, a2, op):
+    """NumPy's polyadd/polysub: the shorter coefficient array padded with leading zeros (of its
+    own dtype), op applied; a poly1d when either operand is one."""
     snp = _snp()
     truepoly = isinstance(a1, poly1d) or isinstance(a2, poly1d)
     a1 = _atleast_1d(a1)
     a2 = _atleast_1d(a2)
     diff = len(a2) - len(a1)
-    if diff == 0:
-        val = a1 + a2
-    elif diff > 0:
-        zr = snp.zeros(diff, a1.dtype)
-        val = snp.concatenate((zr, a1)) + a2
-    else:
-        zr = snp.zeros(abs(diff), a2.dtype)
-        val = a1 + snp.concatenate((zr, a2))
-    if truepoly:
-        val = poly1d(val)
-    return val
+    if diff > 0:
+        a1 = snp.concatenate((snp.zeros(diff, a1.dtype), a1))
+    elif diff < 0:
+        a2 = snp.concatenate((snp.zeros(-diff, a2.dtype), a2))
+    val = op(a1, a2)
+    return poly1d(val) if truepoly else val
+
+
+def polyadd(a1, a2):
+    """Sum of two polynomials (the shorter padded with leading zeros)."""
+    return _combine(a1, a2, lambda x, y: x + y)
 
 
 def polysub(a1, a2):
     """Difference of two polynomials (the shorter padded with leading zeros)."""
-    snp = _snp()
-    truepoly = isinstance(a1, poly1d) or isinstance(a2, poly1d)
-    a1 = _atleast_1d(a1)
-    a2 = _atleast_1d(a2)
-    diff = len(a2) - len(a1)
-    if diff == 0:
-        val = a1 - a2
-    elif diff > 0:
-        zr = snp.zeros(diff, a1.dtype)
-        val = snp.concatenate((zr, a1)) - a2
-    else:
-        zr = snp.zeros(abs(diff), a2.dtype)
-        val = a1 - snp.concatenate((zr, a2))
-    if truepoly:
-        val = poly1d(val)
-    return val
+    return _combine(a1, a2, lambda x, y: x - y)
 
 
 def polymul(a1, a2):

@@ -686,7 +686,7 @@ fn argmax_argmin_ties_and_nan() {
 }
 
 #[test]
-fn min_max_reductions_start_from_the_first_element() {
+fn min_max_reductions_of_ties_keep_the_later_element() {
     let run1 = |op, v: &[f64]| {
         let mut input = Buf::new(F64, &floats(v));
         reduce_call(
@@ -695,8 +695,10 @@ fn min_max_reductions_start_from_the_first_element() {
         )
         .0[0]
     };
-    assert_same(&[run1(ReduceOp::Min, &[-0.0, 0.0])], &floats(&[-0.0]));
-    assert_same(&[run1(ReduceOp::Min, &[0.0, -0.0])], &floats(&[0.0]));
+    // As NumPy's min/max of [-0.0, 0.0] and [0.0, -0.0]: a tie keeps the later element.
+    assert_same(&[run1(ReduceOp::Min, &[-0.0, 0.0])], &floats(&[0.0]));
+    assert_same(&[run1(ReduceOp::Min, &[0.0, -0.0])], &floats(&[-0.0]));
+    assert_same(&[run1(ReduceOp::Max, &[-0.0, 0.0])], &floats(&[0.0]));
     assert_same(&[run1(ReduceOp::Sum, &[-0.0, -0.0])], &floats(&[-0.0]));
     assert_same(&[run1(ReduceOp::Max, &[1.0, f64::NAN, 5.0])], &floats(&[f64::NAN]));
     assert_same(&[run1(ReduceOp::Min, &[f64::INFINITY, f64::NAN, f64::NEG_INFINITY])], &floats(&[f64::NAN]));

@@ -6,55 +6,40 @@
 use super::math::{cle, cnan};
 use super::values::C;
 
-/// C's `nextafter` (NumPy's loop): the neighbour of `x` toward `y`, `y` itself when they are
-/// equal (so nextafter(0.0, -0.0) is -0.0), NaN when either is NaN.
-pub(crate) fn nextafter_f64(x: f64, y: f64) -> f64 {
-    if x.is_nan() || y.is_nan() {
-        x + y
-    } else if x == y {
-        y
-    } else if x < y {
-        x.next_up()
-    } else {
-        x.next_down()
-    }
-}
+/// C's `nextafter` (NumPy's loop) and NumPy's `npy_spacing` for one float type: the same code
+/// in each type's own spacing.
+macro_rules! neighbours {
+    ($t:ty, $nextafter:ident, $spacing:ident) => {
+        /// The neighbour of `x` toward `y`, `y` itself when they are equal (so nextafter(0.0,
+        /// -0.0) is -0.0), NaN when either is NaN.
+        pub(crate) fn $nextafter(x: $t, y: $t) -> $t {
+            if x.is_nan() || y.is_nan() {
+                x + y
+            } else if x == y {
+                y
+            } else if x < y {
+                x.next_up()
+            } else {
+                x.next_down()
+            }
+        }
 
-/// `nextafter_f64` in float32's own spacing.
-pub(crate) fn nextafter_f32(x: f32, y: f32) -> f32 {
-    if x.is_nan() || y.is_nan() {
-        x + y
-    } else if x == y {
-        y
-    } else if x < y {
-        x.next_up()
-    } else {
-        x.next_down()
-    }
+        /// The step to the next float away from zero, taken toward +inf for both zeros
+        /// (spacing(-0.0) is the smallest positive subnormal); inf for the largest float, NaN
+        /// for infinities and NaN.
+        pub(crate) fn $spacing(x: $t) -> $t {
+            if !x.is_finite() {
+                <$t>::NAN
+            } else if x >= 0.0 {
+                x.next_up() - x
+            } else {
+                x.next_down() - x
+            }
+        }
+    };
 }
-
-/// NumPy's `npy_spacing`: the step to the next float away from zero, taken toward +inf for both
-/// zeros (spacing(-0.0) is the smallest positive subnormal); inf for the largest float, NaN for
-/// infinities and NaN.
-pub(crate) fn spacing_f64(x: f64) -> f64 {
-    if !x.is_finite() {
-        f64::NAN
-    } else if x >= 0.0 {
-        x.next_up() - x
-    } else {
-        x.next_down() - x
-    }
-}
-
-pub(crate) fn spacing_f32(x: f32) -> f32 {
-    if !x.is_finite() {
-        f32::NAN
-    } else if x >= 0.0 {
-        x.next_up() - x
-    } else {
-        x.next_down() - x
-    }
-}
+neighbours!(f64, nextafter_f64, spacing_f64);
+neighbours!(f32, nextafter_f32, spacing_f32);
 
 /// `x * 2**n` rounded once (C's ldexp / musl's scalbn): the scale goes in at most three exact
 /// steps, the last one the only rounding, so subnormal results are correctly rounded and any

@@ -796,6 +796,22 @@ fn float_sum_of_a_million_tenths_is_accurate() {
     assert!(rel < 1e-14, "sum {} relative error {rel:e}", level[0]);
 }
 
+/// `op(x)`: one 1-d input of dtype `d`, the result of dtype `od`.
+fn unary_kernel(op: UnaryOp, d: DType, od: DType) -> Kernel {
+    let body = vec![Instr { op: InstrOp::Load(0), dtype: d }, Instr { op: InstrOp::Unary(op, 0), dtype: od }];
+    Kernel { ndim: 1, inputs: vec![d], params: vec![], body, outputs: vec![1], reduction: None }
+}
+
+/// `op(x, y)`: two 1-d inputs and the result, all of dtype `d`.
+fn binary_kernel(op: BinaryOp, d: DType) -> Kernel {
+    let body = vec![
+        Instr { op: InstrOp::Load(0), dtype: d },
+        Instr { op: InstrOp::Load(1), dtype: d },
+        Instr { op: InstrOp::Binary(op, 0, 1), dtype: d },
+    ];
+    Kernel { ndim: 1, inputs: vec![d, d], params: vec![], body, outputs: vec![2], reduction: None }
+}
+
 fn simple_kernel(d: DType) -> Kernel {
     // out = a * p + b
     Kernel {
@@ -944,8 +960,7 @@ fn issue6_ops_run_in_the_jit_on_every_dtype() {
     for d in ALL_DTYPES {
         for op in unary {
             let Ok(od) = op.result_dtype(d) else { continue };
-            let body = vec![Instr { op: InstrOp::Load(0), dtype: d }, Instr { op: InstrOp::Unary(op, 0), dtype: od }];
-            let k = Kernel { ndim: 1, inputs: vec![d], params: vec![], body, outputs: vec![1], reduction: None };
+            let k = unary_kernel(op, d, od);
             for contiguous in [true, false] {
                 let mut case = Case::new(&mut rng, k.clone(), vec![300], contiguous);
                 assert!(check_equal(&mut case, (0, 0)), "the JIT declines {op:?} of {d}");
@@ -956,12 +971,7 @@ fn issue6_ops_run_in_the_jit_on_every_dtype() {
             if !plan::arith_supported(op, d.kind()) {
                 continue;
             }
-            let body = vec![
-                Instr { op: InstrOp::Load(0), dtype: d },
-                Instr { op: InstrOp::Load(1), dtype: d },
-                Instr { op: InstrOp::Binary(op, 0, 1), dtype: d },
-            ];
-            let k = Kernel { ndim: 1, inputs: vec![d, d], params: vec![], body, outputs: vec![2], reduction: None };
+            let k = binary_kernel(op, d);
             for contiguous in [true, false] {
                 let mut case = Case::new(&mut rng, k.clone(), vec![300], contiguous);
                 assert!(check_equal(&mut case, (0, 0)), "the JIT declines {op:?} of {d}");

@@ -72,8 +72,7 @@ fn new_ops_alone_on_every_dtype() {
             if !d.is_float() && op != UnaryOp::BitwiseCount {
                 continue;
             }
-            let body = vec![Instr { op: InstrOp::Load(0), dtype: d }, Instr { op: InstrOp::Unary(op, 0), dtype: od }];
-            let k = Kernel { ndim: 1, inputs: vec![d], params: vec![], body, outputs: vec![1], reduction: None };
+            let k = unary_kernel(op, d, od);
             for contiguous in [true, false] {
                 run_both(&mut rng, k.clone(), vec![301], contiguous, (0, 0));
                 ran += 1;
@@ -83,12 +82,7 @@ fn new_ops_alone_on_every_dtype() {
             if !plan::arith_supported(op, d.kind()) {
                 continue;
             }
-            let body = vec![
-                Instr { op: InstrOp::Load(0), dtype: d },
-                Instr { op: InstrOp::Load(1), dtype: d },
-                Instr { op: InstrOp::Binary(op, 0, 1), dtype: d },
-            ];
-            let k = Kernel { ndim: 1, inputs: vec![d, d], params: vec![], body, outputs: vec![2], reduction: None };
+            let k = binary_kernel(op, d);
             for contiguous in [true, false] {
                 run_both(&mut rng, k.clone(), vec![301], contiguous, (0, 0));
                 ran += 1;
@@ -116,12 +110,7 @@ fn new_ops_alone_on_every_dtype() {
 fn fmax_fmin_take_the_vector_path() {
     for d in [F64, F32, I64, U64] {
         for op in [BinaryOp::Fmax, BinaryOp::Fmin] {
-            let body = vec![
-                Instr { op: InstrOp::Load(0), dtype: d },
-                Instr { op: InstrOp::Load(1), dtype: d },
-                Instr { op: InstrOp::Binary(op, 0, 1), dtype: d },
-            ];
-            let k = Kernel { ndim: 1, inputs: vec![d, d], params: vec![], body, outputs: vec![2], reduction: None };
+            let k = binary_kernel(op, d);
             assert!(plan::plan(&k).expect("supported").simd, "{op:?} of {d}");
         }
     }

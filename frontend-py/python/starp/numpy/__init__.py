@@ -542,12 +542,8 @@ min = amin = _red("min")
 max = amax = _red("max")
 
 
-def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kwargs):
-    return asarray(a).var(axis=axis, dtype=dtype, out=out, ddof=ddof, keepdims=keepdims, **kwargs)
-
-
-def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, **kwargs):
-    return asarray(a).std(axis=axis, dtype=dtype, out=out, ddof=ddof, keepdims=keepdims, **kwargs)
+var = _red("var")
+std = _red("std")
 
 
 # ---- shapes ----

@@ -5,7 +5,6 @@ import sys as _sys
 
 import numpy as _np
 
-from starp import _core
 from starp._session import current_session
 
 SUPPORTED = (
@@ -93,6 +92,14 @@ def _advanced(key):
     return False
 
 
+def namespace():
+    """`starp.numpy` itself, for the modules it imports (they load before it is complete, so
+    they reach its functions at call time)."""
+    import starp.numpy as snp
+
+    return snp
+
+
 def _no_out(out):
     if out is not None:
         raise NotImplementedError("starp does not support out= yet")
@@ -175,6 +182,17 @@ def _reduction(op, with_dtype=False, with_initial=True):
             return self._reduce(op, axis, keepdims, None, out, _NoValue, where)
     f.__name__ = op
     return f
+
+
+def _has_mask(where):
+    """A reduction's where= other than NumPy's default (True)."""
+    return not (where is True or where is _NoValue)
+
+
+def _squared_deviations(a, mean):
+    """|a - mean|^2 as NumPy's _var computes it (x * conj(x), real part, for complex)."""
+    dev = a - mean
+    return (dev * dev.conj()).real if dev.dtype.kind == "c" else dev * dev
 
 
 def _reduced_shape(shape, axis, keepdims):
@@ -291,7 +309,7 @@ class ndarray:
                 raise ValueError(
                     "The truth value of an array with more than one element is ambiguous. Use a.any() or a.all()"
                 )
-            raise TypeError(f"only length-1 arrays can be converted to Python scalars")
+            raise TypeError("only length-1 arrays can be converted to Python scalars")
         return self.compute().reshape(())
 
     def __bool__(self):
@@ -537,14 +555,14 @@ class ndarray:
                 raise TypeError(f"'{type(axis).__name__}' object cannot be interpreted as an integer")
         if self.ndim == 0 and axis is not None and not isinstance(axis, (tuple, list)) and _index(axis) in (0, -1):
             axis = None  # NumPy's ufunc reductions accept an int axis 0 or -1 on 0-d arrays
-        if initial is _NoValue and (where is True or where is _NoValue):
+        if initial is _NoValue and not _has_mask(where):
             return store_out(self._reduce_value(op, axis, keepdims, dtype), out)
         return store_out(self._reduce_masked(op, axis, keepdims, dtype, initial, where), out)
 
     def _reduce_masked(self, op, axis, keepdims, dtype, initial, where):
         """NumPy's where= (skipped elements count as the identity, or as `initial` for min/max)
         and initial= (one more operand of the reduction, cast to its dtype)."""
-        from starp.numpy import broadcast_to, full, maximum, minimum
+        from starp.numpy import full, maximum, minimum
         from starp.numpy import where as select
 
         a = self if dtype is None else self.astype(dtype)
@@ -552,13 +570,12 @@ class ndarray:
             # Cast to the reduction's dtype (sum/prod of small ints widen, as NumPy's do).
             rdt = getattr(_np, op)(_np.zeros(1, a.dtype)).dtype
             initial = _np.asarray(initial).astype(rdt)[()]
-        if not (where is True or where is _NoValue):
+        if _has_mask(where):
             fill = _IDENTITY.get(op, initial)
             if fill is _NoValue:
                 raise ValueError(f"reduction operation '{_UFUNC_OF[op]}' does not have an identity, so to use a "
                                  "where mask one has to specify 'initial'")
-            mask = broadcast_to(where if isinstance(where, ndarray) else _np.asarray(where), self.shape)
-            a = select(mask, a, _np.asarray(fill).astype(a.dtype)[()])
+            a = select(self._mask(where), a, _np.asarray(fill).astype(a.dtype)[()])
         if initial is _NoValue:
             return a._reduce_value(op, axis, keepdims, None)
         shape = _reduced_shape(self.shape, axis, keepdims)
@@ -587,8 +604,14 @@ class ndarray:
     argmin = _reduction("argmin")
     argmax = _reduction("argmax")
 
+    def _mask(self, where):
+        """A where= mask broadcast to this array's shape (NumPy's error if it cannot be)."""
+        from starp.numpy import broadcast_to
+
+        return broadcast_to(where if isinstance(where, ndarray) else _np.asarray(where), self.shape)
+
     def mean(self, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
-        if not (where is True or where is _NoValue):
+        if _has_mask(where):
             return store_out(self._mean_where(axis, dtype, keepdims, where), out)
         if out is not None:
             return self._mean_into(axis, dtype, out, keepdims)
@@ -632,51 +655,45 @@ class ndarray:
 
     def _mean_where(self, axis, dtype, keepdims, where):
         # NumPy's _mean with where=: the masked sum over the count of selected elements.
-        from starp.numpy import broadcast_to
-
         if dtype is None and self.dtype.kind in "biu":
             dtype = _np.float64
-        mask = broadcast_to(where if isinstance(where, ndarray) else _np.asarray(where), self.shape)
+        mask = self._mask(where)
         total = self.sum(axis=axis, dtype=dtype, keepdims=keepdims, where=mask)
         count = mask.sum(axis=axis, keepdims=keepdims)
         with _np.errstate(divide="ignore", invalid="ignore"):
             return total / count.astype(_np.dtype(total.dtype.char.lower()) if total.dtype.kind == "c" else total.dtype)
 
     def _var_where(self, axis, dtype, ddof, keepdims, where):
-        from starp.numpy import broadcast_to, maximum
+        from starp.numpy import maximum
 
-        mask = broadcast_to(where if isinstance(where, ndarray) else _np.asarray(where), self.shape)
-        m = self._mean_where(axis, dtype, True, mask)
+        mask = self._mask(where)
         a = self if dtype is None else self.astype(dtype)
-        dev = a - m
-        sq = (dev * dev.conj()).real if dev.dtype.kind == "c" else dev * dev
+        sq = _squared_deviations(a, self._mean_where(axis, dtype, True, mask))
         total = sq.sum(axis=axis, keepdims=keepdims, where=mask)
         count = maximum(mask.sum(axis=axis, keepdims=keepdims) - ddof, 0)
         return total / count.astype(total.dtype)
 
     def var(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=True, mean=_NoValue,
             correction=_NoValue):
-        ddof = self._ddof(ddof, mean, correction)
-        if not (where is True or where is _NoValue):
-            return store_out(self._var_where(axis, dtype, ddof, keepdims, where), out)
-        if out is not None and _np.dtype(out.dtype).kind not in "fc":
-            return self._var_into(axis, dtype, out, ddof, keepdims, False)
-        if dtype is not None and _np.dtype(dtype).kind in "biu":
-            return store_out(self._integer_moment(axis, dtype, ddof, keepdims, "var"), out)
-        a = self if dtype is None else self.astype(dtype)
-        return store_out(wrap(self._s.var(a._a, _axis(axis), float(ddof), bool(keepdims)), self._s), out)
+        return self._variance(axis, dtype, out, self._ddof(ddof, mean, correction), keepdims, where, False)
 
     def std(self, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=True, mean=_NoValue,
             correction=_NoValue):
-        ddof = self._ddof(ddof, mean, correction)
-        if not (where is True or where is _NoValue):
-            return store_out(self._var_where(axis, dtype, ddof, keepdims, where) ** 0.5, out)
+        return self._variance(axis, dtype, out, self._ddof(ddof, mean, correction), keepdims, where, True)
+
+    def _variance(self, axis, dtype, out, ddof, keepdims, where, root):
+        """var (std when `root`): NumPy's where=, integer out= and integer dtype= paths, else the
+        Rust node."""
+        if _has_mask(where):
+            r = self._var_where(axis, dtype, ddof, keepdims, where)
+            return store_out(r ** 0.5 if root else r, out)
         if out is not None and _np.dtype(out.dtype).kind not in "fc":
-            return self._var_into(axis, dtype, out, ddof, keepdims, True)
+            return self._var_into(axis, dtype, out, ddof, keepdims, root)
         if dtype is not None and _np.dtype(dtype).kind in "biu":
-            return store_out(self._integer_moment(axis, dtype, ddof, keepdims, "std"), out)
+            return store_out(self._integer_moment(axis, dtype, ddof, keepdims, "std" if root else "var"), out)
         a = self if dtype is None else self.astype(dtype)
-        return store_out(wrap(self._s.std(a._a, _axis(axis), float(ddof), bool(keepdims)), self._s), out)
+        node = (self._s.std if root else self._s.var)(a._a, _axis(axis), float(ddof), bool(keepdims))
+        return store_out(wrap(node, self._s), out)
 
     @staticmethod
     def _ddof(ddof, mean, correction):
@@ -694,9 +711,7 @@ class ndarray:
         if dtype is None and self.dtype.kind in "biu":
             dtype = _np.float64
         a = self if dtype is None else self.astype(dtype)
-        dev = a - a.mean(axis=axis, keepdims=True)
-        sq = (dev * dev.conj()).real if dev.dtype.kind == "c" else dev * dev
-        total = sq.sum(axis=axis, keepdims=keepdims)
+        total = _squared_deviations(a, a.mean(axis=axis, keepdims=True)).sum(axis=axis, keepdims=keepdims)
         count = max(self.size // total.size - ddof, 0) if total.size else 0
         store_out(total, out)
         with _np.errstate(divide="ignore", invalid="ignore"):

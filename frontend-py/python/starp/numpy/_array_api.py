@@ -8,6 +8,7 @@ from collections import namedtuple as _namedtuple
 
 import numpy as _np
 from numpy.lib.array_utils import normalize_axis_index as _normalize_axis_index
+from starp.numpy._array import namespace as _np_starp
 
 __all__ = [
     "pow", "bitwise_invert", "positive", "signbit", "concat", "permute_dims", "matrix_transpose",
@@ -15,11 +16,6 @@ __all__ = [
     "unique_values", "unique_counts", "unique_inverse", "unique_all", "from_dlpack",
 ]
 
-
-def _np_starp():
-    import starp.numpy as snp
-
-    return snp
 
 
 def pow(x1, x2, /):  # noqa: A001 - the standard's name

@@ -21,6 +21,7 @@ from numpy.lib.array_utils import normalize_axis_tuple as _normalize_axis_tuple
 
 from starp.numpy._array import from_numpy as _from_numpy
 from starp.numpy._array import ndarray
+from starp.numpy._array import namespace as _snp
 
 __all__ = [
     "append", "insert", "delete", "resize", "block", "hsplit", "vsplit", "dsplit", "rot90",
@@ -35,11 +36,6 @@ _PY_SCALARS = (bool, int, float, complex)
 #: at most this many contiguous pieces are joined by concatenate; more become one gather
 _MAX_RUNS = 16
 
-
-def _snp():
-    import starp.numpy as snp
-
-    return snp
 
 
 def _host(x):

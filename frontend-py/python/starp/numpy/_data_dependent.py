@@ -21,7 +21,6 @@ from numpy.lib.array_utils import normalize_axis_index as _normalize_axis_index
 from numpy.lib.array_utils import normalize_axis_tuple as _normalize_axis_tuple
 
 from starp import _core
-from starp._session import current_session as _session
 from starp.numpy._array import store_out
 from starp.numpy._array import dtype_name as _dtype_name
 from starp.numpy._array import from_numpy as _from_numpy

@@ -15,16 +15,12 @@ import math
 import operator
 
 import numpy as _np
+from starp.numpy._array import namespace as _snp
 
 __all__ = ["einsum", "dot", "vdot", "inner", "tensordot", "kron", "cross"]
 
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
-
-def _snp():
-    import starp.numpy as snp
-
-    return snp
 
 
 def _parse_term(term, i):
@@ -341,7 +337,6 @@ def kron(a, b):
     if a.ndim < b.ndim:
         a = a.reshape((1,) * (b.ndim - a.ndim) + tuple(a.shape))
     ndb, nda = b.ndim, a.ndim
-    nd = max(ndb, nda)
     if nda == 0 or ndb == 0:
         return snp.multiply(a, b)
     as_ = (1,) * max(0, ndb - nda) + tuple(a.shape)

@@ -18,6 +18,7 @@ from starp.numpy._array import ndarray as _ndarray
 
 # Pure index-expression / shape objects: NumPy's own.
 from numpy import index_exp, ndindex, s_  # noqa: F401
+from starp.numpy._array import namespace as _snp
 
 __all__ = [
     "mgrid", "ogrid", "r_", "c_", "s_", "index_exp", "ix_", "indices", "tri",
@@ -28,11 +29,6 @@ __all__ = [
 
 _INTP_MAX = 2**63 - 1
 
-
-def _snp():
-    import starp.numpy as snp
-
-    return snp
 
 
 def _proxy(x):

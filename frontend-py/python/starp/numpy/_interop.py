@@ -15,6 +15,7 @@ import numpy as _np
 
 from starp.numpy._array import from_numpy as _from_numpy
 from starp.numpy._array import ndarray
+from starp.numpy._array import namespace as _snp
 
 _NoValue = _np._NoValue
 
@@ -29,11 +30,6 @@ _REGROUPABLE = {"add", "multiply", "maximum", "minimum", "logical_and", "logical
                 "bitwise_and", "bitwise_or", "bitwise_xor", "fmax", "fmin", "gcd"}
 _UFUNC_KWARGS = {"dtype", "casting", "order", "subok", "signature"}
 
-
-def _snp():
-    import starp.numpy as snp
-
-    return snp
 
 
 def _warn_once(name):

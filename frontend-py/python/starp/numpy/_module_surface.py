@@ -24,6 +24,7 @@ import types as _types
 
 import numpy as _np
 
+from starp.numpy._array import namespace as _snp
 from starp.numpy._array import ndarray as _ndarray
 
 # ---- NumPy's scalar types, type hierarchy and type tables (NumPy's own objects) ----
@@ -67,11 +68,6 @@ __all__ = [
     "asanyarray", "ascontiguousarray", "asfortranarray", "asarray_chkfinite", "require",
 ]
 
-
-def _snp():
-    import starp.numpy as snp
-
-    return snp
 
 
 def _dtype_proxy(x):

@@ -14,17 +14,13 @@ import operator
 import warnings
 
 import numpy as _np
+from starp.numpy._array import namespace as _snp
 
 __all__ = [
     "poly", "roots", "polyint", "polyder", "polyfit", "polyval", "polyadd", "polysub", "polymul", "polydiv",
     "poly1d", "vander", "unwrap",
 ]
 
-
-def _snp():
-    import starp.numpy as snp
-
-    return snp
 
 
 def _iterable_argument(x):

@@ -13,6 +13,7 @@ import numpy as _np
 from numpy.lib.array_utils import normalize_axis_index as _normalize_axis_index
 
 from starp.numpy._array import ndarray
+from starp.numpy._array import namespace as _snp
 
 __all__ = [
     "intersect1d", "union1d", "setdiff1d", "setxor1d", "isin", "lexsort", "sort_complex",
@@ -21,11 +22,6 @@ __all__ = [
 
 _INT64_MAX = _np.iinfo(_np.int64).max
 
-
-def _snp():
-    import starp.numpy as snp
-
-    return snp
 
 
 # ---- membership ----

@@ -25,6 +25,7 @@ from numpy.lib.array_utils import normalize_axis_tuple as _normalize_axis_tuple
 
 from starp.numpy._array import _no_out
 from starp.numpy._array import ndarray
+from starp.numpy._array import namespace as _snp
 
 __all__ = [
     "allclose", "isclose", "array_equal", "array_equiv", "average", "ptp", "cov", "corrcoef",
@@ -36,11 +37,6 @@ _NoValue = _np._NoValue
 _range = range
 
 
-
-def _snp():
-    import starp.numpy as snp
-
-    return snp
 
 
 def _arr(a):

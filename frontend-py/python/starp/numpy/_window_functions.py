@@ -10,14 +10,10 @@ the same order, and for ``i0`` Clenshaw's recurrence on NumPy's own Chebyshev co
 import numpy as _np
 
 from starp.numpy._array import wrap as _wrap
+from starp.numpy._array import namespace as _snp
 
 __all__ = ["bartlett", "blackman", "hamming", "hanning", "kaiser", "sinc", "i0"]
 
-
-def _snp():
-    import starp.numpy as snp
-
-    return snp
 
 
 def _window_length(M):

@@ -20,6 +20,7 @@ from starp import _core
 from starp.numpy._array import from_numpy as _from_numpy
 from starp.numpy._array import ndarray as _ndarray
 from starp.numpy._array import wrap as _wrap
+from starp.numpy._array import namespace as _snp
 
 __all__ = [
     "LinAlgError", "cholesky", "det", "eig", "eigh", "eigvals", "eigvalsh", "inv", "lstsq", "matrix_rank",
@@ -188,11 +189,6 @@ def norm(x, ord=None, axis=None, keepdims=False):
 
 
 # ---- NumPy's Python-level linalg functions, over the factorizations above ----
-def _snp():
-    import starp.numpy as snp
-
-    return snp
-
 
 def _assert_stacked_square(*arrays):
     for a in arrays:

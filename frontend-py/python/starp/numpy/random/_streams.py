@@ -7,6 +7,7 @@ import numpy as _np
 from starp import _core
 from starp._session import current_session
 from starp.numpy._array import dtype_name, wrap
+from starp.numpy._array import namespace as _starp
 
 class SeedSequence(_np.random.SeedSequence):
     """NumPy's SeedSequence, except that without entropy it takes rank 0's (so every rank of a job
@@ -87,11 +88,6 @@ _MAX_MEAN = 1e10
 _INT64_MAX = 9223372036854775807
 _TWO63 = 9.223372036854775808e18
 
-
-def _starp():
-    import starp.numpy as snp
-
-    return snp
 
 
 def _shape_of(size):
